@@ -8,26 +8,39 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 export interface DatabaseTarget {
   /** A PostgreSQL URL; the embedded PGlite database is used when absent. */
   url?: string;
-  /** Directory of the embedded database; in memory when absent. */
+  /** Directory of the embedded database, or "memory://"; in memory when absent. */
   dataDir?: string;
 }
 
 export interface Adapter {
   factory: SqlMigrationAwareDriverAdapterFactory;
   kind: 'postgres' | 'pglite';
+  /** Human-readable description of where the data lives (never includes credentials). */
+  describe: string;
   close(): Promise<void>;
 }
 
-export async function createAdapter(target: DatabaseTarget): Promise<Adapter> {
+export function createAdapter(target: DatabaseTarget): Adapter {
   if (target.url) {
     const factory = new PrismaPg({ connectionString: target.url });
-    return { factory, kind: 'postgres', close: async () => {} };
+    const url = new URL(target.url);
+    return {
+      factory,
+      kind: 'postgres',
+      describe: `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`,
+      close: async () => {},
+    };
   }
-  let dir: string | undefined;
-  if (target.dataDir) {
+  let dir = 'memory://';
+  if (target.dataDir && target.dataDir !== 'memory://') {
     mkdirSync(target.dataDir, { recursive: true });
     dir = join(target.dataDir, 'pglite');
   }
-  const pglite = await PGlite.create(dir ? { dataDir: dir } : {});
-  return { factory: new PrismaPGlite(pglite), kind: 'pglite', close: () => pglite.close() };
+  const pglite = new PGlite(dir);
+  return {
+    factory: new PrismaPGlite(pglite),
+    kind: 'pglite',
+    describe: dir === 'memory://' ? 'embedded PGlite in memory' : `embedded PGlite in ${dir}`,
+    close: () => pglite.close(),
+  };
 }

@@ -11,7 +11,7 @@ if (!/^[a-z0-9_]+$/.test(name)) {
   console.error('usage: npm run db:migration -- <name>   (lower case letters, digits and underscores)');
   process.exit(2);
 }
-const adapter = await createAdapter({});
+const adapter = createAdapter({});
 try {
   const sql = await pendingSchemaChanges(adapter.factory);
   if (sql === '') {

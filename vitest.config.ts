@@ -1,0 +1,21 @@
+import { defineConfig } from 'vitest/config';
+
+// One worker, files in sequence, modules shared: every test file talks to the same migrated database (an in-memory
+// PGlite, or the PostgreSQL database named by TEST_DATABASE_URL) instead of racing each other over it.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    pool: 'forks',
+    maxWorkers: 1,
+    fileParallelism: false,
+    isolate: false,
+    setupFiles: ['test/setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 300_000,
+    env: {
+      NODE_ENV: 'test',
+      DATABASE_URL: process.env.TEST_DATABASE_URL ?? '',
+      SPENDGRAPH_DATA_DIR: 'memory://',
+    },
+  },
+});
