@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 // One worker, files in sequence, modules shared: every test file talks to the same migrated database (an in-memory
 // PGlite, or the PostgreSQL database named by TEST_DATABASE_URL) instead of racing each other over it.
 export default defineConfig({
+  // Node loads graphql's CommonJS entry for every package; Vite would pick its "module" build for our own code, and
+  // two copies of graphql cannot share a schema. Resolve it the way Node does.
+  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',

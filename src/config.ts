@@ -20,7 +20,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: parsePort(env.PORT),
     databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: resolve(env.SPENDGRAPH_DATA_DIR || '.data'),
+    dataDir: env.SPENDGRAPH_DATA_DIR === 'memory://' ? 'memory://' : resolve(env.SPENDGRAPH_DATA_DIR || '.data'),
     loadSamples: env.SPENDGRAPH_SAMPLES !== 'off',
   };
 }

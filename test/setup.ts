@@ -1,6 +1,7 @@
 import { beforeAll } from 'vitest';
-import { migrate } from '../src/db.js';
+import { loadSamples, prepare } from '../src/startup.js';
 
 beforeAll(async () => {
-  await migrate();
+  await prepare({ samples: false });
+  await loadSamples();
 });

@@ -39,11 +39,16 @@ export async function* readCsv(file: string, options: CsvOptions = {}): AsyncGen
   const label = options.label ?? basename(file);
   options.progress?.start(label, size);
   let rows = 0;
+  // csv-parse reports the line a record ends on; a quoted field may span lines, so the record starts after the
+  // previous one ended (the header takes line 1).
+  let previousEnd = 1;
   try {
     for await (const record of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
       rows += 1;
       if (rows % 1000 === 0) options.progress?.update(bytes, rows);
-      yield { line: record.info.lines, values: record.record };
+      const line = previousEnd + 1;
+      previousEnd = record.info.lines;
+      yield { line, values: record.record };
     }
   } catch (error) {
     if (error instanceof IngestError) throw error;

@@ -1,0 +1,103 @@
+import { builder } from '../builder.js';
+import { db } from '../db.js';
+import { notFound } from '../errors.js';
+import { DatasetFamily } from '../generated/prisma/enums.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { pageArgs, pageWindow } from './pagination.js';
+
+export const DatasetFamilyEnum = builder.enumType(DatasetFamily, {
+  name: 'DatasetFamily',
+  description: 'Which of the three source families a dataset comes from.',
+});
+
+export const DatasetRef = builder.prismaObject('Dataset', {
+  description: 'A dataset of any family as listed in the catalog.',
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'Unique name used in every API (the cube, dataset or source id).' }),
+    family: t.expose('family', { type: DatasetFamilyEnum }),
+    title: t.exposeString('title'),
+    description: t.exposeString('description', { nullable: true }),
+    publisher: t.exposeString('publisher', { nullable: true }),
+    license: t.exposeString('license', { nullable: true }),
+    licenseUrl: t.exposeString('licenseUrl', { nullable: true }),
+    themes: t.exposeStringList('themes'),
+    keywords: t.exposeStringList('keywords'),
+    language: t.exposeString('language', { nullable: true }),
+    modified: t.expose('modified', { type: 'DateTime', nullable: true }),
+    loader: t.exposeString('loader', { description: 'The loader that produced this dataset.' }),
+    source: t.expose('source', {
+      type: 'JSON',
+      nullable: true,
+      description: "The source's own metadata as loaded (datapackage, model or dataset description).",
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+const DatasetFilter = builder.inputType('DatasetFilter', {
+  description: 'Narrows the catalog. All given conditions must hold.',
+  fields: (t) => ({
+    family: t.field({ type: DatasetFamilyEnum, required: false }),
+    text: t.string({
+      required: false,
+      description: 'Case-insensitive text found in the name, title, description, publisher or keywords.',
+    }),
+  }),
+});
+
+export function datasetWhere(filter: typeof DatasetFilter.$inferInput | null | undefined): Prisma.DatasetWhereInput {
+  const where: Prisma.DatasetWhereInput[] = [{ private: false }];
+  if (filter?.family) where.push({ family: filter.family });
+  const text = filter?.text?.trim();
+  if (text) {
+    where.push({
+      OR: [
+        { name: { contains: text, mode: 'insensitive' } },
+        { title: { contains: text, mode: 'insensitive' } },
+        { description: { contains: text, mode: 'insensitive' } },
+        { publisher: { contains: text, mode: 'insensitive' } },
+        { keywords: { has: text.toLowerCase() } },
+      ],
+    });
+  }
+  return { AND: where };
+}
+
+const DatasetPage = builder
+  .objectRef<{ where: Prisma.DatasetWhereInput; skip: number; take: number; page: number }>('DatasetPage')
+  .implement({
+    description: 'One page of the catalog with the total number of matching datasets.',
+    fields: (t) => ({
+      totalCount: t.int({ resolve: ({ where }) => db.dataset.count({ where }) }),
+      page: t.int({ resolve: ({ page }) => page }),
+      pageSize: t.int({ resolve: ({ take }) => take }),
+      nodes: t.prismaField({
+        type: ['Dataset'],
+        resolve: (query, { where, skip, take }) =>
+          db.dataset.findMany({ ...query, where, skip, take, orderBy: [{ name: 'asc' }] }),
+      }),
+    }),
+  });
+
+builder.queryFields((t) => ({
+  datasets: t.field({
+    type: DatasetPage,
+    description: 'The catalog of public datasets, by name.',
+    args: { filter: t.arg({ type: DatasetFilter, required: false }), ...pageArgs(t, 20, 1000) },
+    resolve: (_root, args) => {
+      const { page, skip, take } = pageWindow(args.page, args.pageSize, 1000);
+      return { where: datasetWhere(args.filter), skip, take, page };
+    },
+  }),
+  dataset: t.prismaField({
+    type: 'Dataset',
+    description: 'One dataset by name; a NOT_FOUND error when there is none.',
+    args: { name: t.arg.string({ required: true }) },
+    resolve: async (query, _root, { name }) => {
+      const dataset = await db.dataset.findFirst({ ...query, where: { name, private: false } });
+      if (!dataset) throw notFound(`no dataset named "${name}"`);
+      return dataset;
+    },
+  }),
+}));

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { graphql } from './gql/index.js';
+import { app, errorCodes, execute } from './helpers.js';
+
+const Catalog = graphql(`
+  query Catalog($filter: DatasetFilter, $page: Int! = 1, $pageSize: Int! = 20) {
+    datasets(filter: $filter, page: $page, pageSize: $pageSize) {
+      totalCount
+      page
+      pageSize
+      nodes {
+        name
+        family
+        title
+        license
+      }
+    }
+  }
+`);
+
+const OneDataset = graphql(`
+  query OneDataset($name: String!) {
+    dataset(name: $name) {
+      name
+      family
+      loader
+      source
+    }
+  }
+`);
+
+describe('Query.datasets', () => {
+  it('lists the bundled samples with a total count', async () => {
+    const result = await execute(Catalog, { filter: { family: 'CUBE' } });
+    expect(result.errors).toBeUndefined();
+    const names = result.data!.datasets.nodes.map((d) => d.name);
+    expect(names).toEqual(expect.arrayContaining(['boost-moldova', 'cra', 'ukgov-finances-cra']));
+    expect(names).toEqual([...names].sort());
+    expect(result.data!.datasets.totalCount).toBeGreaterThanOrEqual(3);
+    expect(result.data!.datasets.nodes.find((d) => d.name === 'boost-moldova')?.license).toBe('PDDL-1.0');
+  });
+
+  it('pages through the catalog', async () => {
+    const all = await execute(Catalog, { filter: { family: 'CUBE' }, pageSize: 100 });
+    const second = await execute(Catalog, { filter: { family: 'CUBE' }, page: 2, pageSize: 1 });
+    expect(second.data!.datasets.page).toBe(2);
+    expect(second.data!.datasets.nodes.map((d) => d.name)).toEqual([all.data!.datasets.nodes[1]!.name]);
+    expect(second.data!.datasets.totalCount).toBe(all.data!.datasets.totalCount);
+  });
+
+  it('finds datasets by text in title or description, case-insensitively', async () => {
+    const result = await execute(Catalog, { filter: { text: 'country REGIONAL analysis' } });
+    expect(result.data!.datasets.nodes.map((d) => d.name)).toEqual(['ukgov-finances-cra']);
+  });
+
+  it('rejects a page size out of range with BAD_USER_INPUT', async () => {
+    for (const pageSize of [0, -5, 100_000]) {
+      const result = await execute(Catalog, { pageSize });
+      expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+      expect(result.errors![0]!.message).toContain('pageSize');
+    }
+  });
+});
+
+describe('Query.dataset', () => {
+  it('returns one dataset with the metadata it was loaded from', async () => {
+    const result = await execute(OneDataset, { name: 'boost-moldova' });
+    expect(result.data!.dataset).toMatchObject({ name: 'boost-moldova', family: 'CUBE', loader: 'fdp' });
+    expect((result.data!.dataset.source as { datapackage: { title: string } }).datapackage.title).toBe('Moldova BOOST');
+  });
+
+  it('answers an unknown name with NOT_FOUND and no stack trace', async () => {
+    const result = await execute(OneDataset, { name: 'no-such-dataset' });
+    expect(result.data).toBeNull();
+    expect(errorCodes(result)).toEqual(['NOT_FOUND']);
+    expect(result.errors![0]!.message).toBe('no dataset named "no-such-dataset"');
+    expect(JSON.stringify(result)).not.toMatch(/stacktrace|at .*\.ts:\d+/);
+  });
+
+  it('reports malformed queries as client errors naming the problem', async () => {
+    const response = await app.request('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify({ query: '{ dataset(name: 1) { nam } }' }),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: { message: string }[] };
+    const messages = body.errors.map((e) => e.message).join(' ');
+    expect(messages).toContain('String cannot represent a non string value: 1');
+    expect(messages).toContain('Cannot query field "nam" on type "Dataset"');
+  });
+});
+
+describe('HTTP', () => {
+  it('answers /healthz with 200 once migrated', async () => {
+    const response = await app.request('/healthz');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('serves GraphiQL to browsers', async () => {
+    const response = await app.request('/graphql', { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('Spendgraph');
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const response = await app.request('/nowhere');
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ message: 'no route for GET /nowhere' });
+  });
+});
