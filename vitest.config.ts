@@ -19,6 +19,10 @@ export default defineConfig({
       NODE_ENV: 'test',
       DATABASE_URL: process.env.TEST_DATABASE_URL ?? '',
       SPENDGRAPH_DATA_DIR: 'memory://',
+      // Quotas are tested with apps of their own; the suite's shared app must not run out of calls.
+      SPENDGRAPH_QUOTA_ANONYMOUS: '0',
+      SPENDGRAPH_QUOTA_KEY: '0',
+      REDIS_URL: '',
     },
   },
 });

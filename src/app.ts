@@ -2,33 +2,61 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { db } from './db.js';
 import { UserError } from './errors.js';
+import { access, principalOf } from './access/middleware.js';
+import { Quota, quotaLimitsFromEnv } from './access/quota.js';
+import { registerAccessRoutes } from './rest/access.js';
+import { registerLoadingRoutes } from './rest/loading.js';
 import { isMigrated } from './startup.js';
 import { yoga } from './yoga.js';
 
-export const app = new Hono();
+export interface AppOptions {
+  quota: Quota;
+}
 
-app.use('/api/*', cors());
+export function createApp(options: AppOptions): Hono {
+  const app = new Hono();
 
-app.get('/healthz', async (c) => {
-  if (!isMigrated()) return c.json({ status: 'starting' }, 503);
-  try {
-    await db.$queryRaw`SELECT 1`;
-    return c.json({ status: 'ok' });
-  } catch {
-    return c.json({ status: 'database unreachable' }, 503);
+  const guard = access({ db, quota: options.quota });
+  const openReads = cors({
+    origin: '*',
+    allowHeaders: ['Authorization', 'Content-Type'],
+    exposeHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
+  });
+  for (const path of ['/api/*', '/graphql']) {
+    app.use(path, openReads);
+    app.use(path, guard);
   }
-});
 
-app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) => yoga.fetch(c.req.raw));
+  app.get('/healthz', async (c) => {
+    if (!isMigrated()) return c.json({ status: 'starting' }, 503);
+    try {
+      await db.$queryRaw`SELECT 1`;
+      return c.json({ status: 'ok' });
+    } catch {
+      return c.json({ status: 'database unreachable' }, 503);
+    }
+  });
 
-app.get('/', (c) => c.redirect('/graphql'));
+  app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) => yoga.fetch(c.req.raw, { principal: principalOf(c) }));
 
-app.notFound((c) => c.json({ message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+  app.get('/', (c) => c.redirect('/graphql'));
 
-app.onError((error, c) => {
-  if (error instanceof UserError) {
-    return c.json({ message: error.message, code: error.code }, error.status as 400);
-  }
-  console.error(error);
-  return c.json({ message: 'internal error' }, 500);
-});
+  registerAccessRoutes(app);
+  registerLoadingRoutes(app);
+
+  app.notFound((c) => c.json({ message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+
+  app.onError((error, c) => {
+    if (error instanceof UserError) {
+      return c.json({ message: error.message, code: error.code }, error.status as 400);
+    }
+    console.error(error);
+    return c.json({ message: 'internal error' }, 500);
+  });
+
+  return app;
+}
+
+export const quota = new Quota(quotaLimitsFromEnv(), { redisUrl: process.env.REDIS_URL || undefined });
+
+export const app = createApp({ quota });

@@ -1,9 +1,11 @@
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import { BigIntResolver, DateResolver, DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Context } from './context.js';
 import { db } from './db.js';
 import type PrismaTypes from './generated/pothos-types.js';
+import { complexityError, fieldComplexity } from './graphql-limits.js';
 import { getDatamodel } from './generated/pothos-types.js';
 import { DecimalScalar } from './schema/scalars.js';
 
@@ -21,7 +23,12 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   defaultFieldNullability: false,
-  plugins: [PrismaPlugin],
+  plugins: [ComplexityPlugin, PrismaPlugin],
+  complexity: {
+    fieldComplexity,
+    complexityError,
+    limit: (ctx) => ctx.complexityLimit,
+  },
   prisma: {
     client: db,
     dmmf: getDatamodel(),

@@ -28,7 +28,11 @@ export async function ingest(
   const replace = replaceDatasetWith(db);
   return loader.load(request, {
     progress,
-    replaceDataset: (meta, fill) =>
-      replace({ ...meta, loader: loader.id, private: request.private ?? meta.private }, fill),
+    replaceDataset: async (meta, fill) => {
+      // A reload keeps the dataset's privacy unless the request says otherwise.
+      const existing = await db.dataset.findUnique({ where: { name: meta.name }, select: { private: true } });
+      const isPrivate = request.private ?? existing?.private ?? meta.private ?? false;
+      return replace({ ...meta, loader: loader.id, private: isPrivate }, fill);
+    },
   });
 }

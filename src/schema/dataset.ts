@@ -1,3 +1,4 @@
+import { visibleDatasets, type Principal } from '../access/principal.js';
 import { builder } from '../builder.js';
 import { db } from '../db.js';
 import { notFound } from '../errors.js';
@@ -46,8 +47,11 @@ const DatasetFilter = builder.inputType('DatasetFilter', {
   }),
 });
 
-export function datasetWhere(filter: typeof DatasetFilter.$inferInput | null | undefined): Prisma.DatasetWhereInput {
-  const where: Prisma.DatasetWhereInput[] = [{ private: false }];
+export function datasetWhere(
+  principal: Principal,
+  filter: typeof DatasetFilter.$inferInput | null | undefined,
+): Prisma.DatasetWhereInput {
+  const where: Prisma.DatasetWhereInput[] = [visibleDatasets(principal)];
   if (filter?.family) where.push({ family: filter.family });
   const text = filter?.text?.trim();
   if (text) {
@@ -74,6 +78,8 @@ const DatasetPage = builder
       pageSize: t.int({ resolve: ({ take }) => take }),
       nodes: t.prismaField({
         type: ['Dataset'],
+        // The parent's pageSize already multiplies this page's cost.
+        complexity: { field: 1, multiplier: 1 },
         resolve: (query, { where, skip, take }) =>
           db.dataset.findMany({ ...query, where, skip, take, orderBy: [{ name: 'asc' }] }),
       }),
@@ -85,17 +91,17 @@ builder.queryFields((t) => ({
     type: DatasetPage,
     description: 'The catalog of public datasets, by name.',
     args: { filter: t.arg({ type: DatasetFilter, required: false }), ...pageArgs(t, 20, 1000) },
-    resolve: (_root, args) => {
+    resolve: (_root, args, ctx) => {
       const { page, skip, take } = pageWindow(args.page, args.pageSize, 1000);
-      return { where: datasetWhere(args.filter), skip, take, page };
+      return { where: datasetWhere(ctx.principal, args.filter), skip, take, page };
     },
   }),
   dataset: t.prismaField({
     type: 'Dataset',
     description: 'One dataset by name; a NOT_FOUND error when there is none.',
     args: { name: t.arg.string({ required: true }) },
-    resolve: async (query, _root, { name }) => {
-      const dataset = await db.dataset.findFirst({ ...query, where: { name, private: false } });
+    resolve: async (query, _root, { name }, ctx) => {
+      const dataset = await db.dataset.findFirst({ ...query, where: { AND: [{ name }, visibleDatasets(ctx.principal)] } });
       if (!dataset) throw notFound(`no dataset named "${name}"`);
       return dataset;
     },

@@ -1,6 +1,7 @@
 import { GraphQLSchema } from 'graphql';
 import { builder } from '../builder.js';
 import './dataset.js';
+import './permissions.js';
 
 const built = builder.toSchema();
 const mutation = built.getMutationType();

@@ -1,0 +1,134 @@
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Principal } from './principal.js';
+
+export interface QuotaLimits {
+  /** Calls per UTC day for each anonymous caller (by address); 0 = unlimited. */
+  anonymous: number;
+  /** Calls per UTC day for each API key; 0 = unlimited. */
+  key: number;
+  /** Calls per UTC day for the whole service; 0 = unlimited. */
+  domain: number;
+}
+
+export interface QuotaState {
+  limit: number;
+  remaining: number;
+  /** Epoch seconds of the next reset (midnight UTC). */
+  reset: number;
+}
+
+export type QuotaDecision =
+  | ({ allowed: true } & QuotaState)
+  | ({ allowed: false; errorcode: 10002 | 10005; error: string } & QuotaState);
+
+const DAY = 86_400;
+
+export function nextMidnight(now = Date.now()): number {
+  return Math.floor(now / 1000 / DAY) * DAY + DAY;
+}
+
+/**
+ * Daily call counters, in Redis when a URL is given (shared by every process; increments are atomic there) and in
+ * memory otherwise. Counters are keyed by the UTC day so they reset at midnight UTC, as OpenDataSoft's do.
+ */
+export class Quota {
+  private readonly limiter: RateLimiterAbstract;
+  private readonly redis?: Redis;
+
+  private readonly clock: () => number;
+
+  constructor(
+    readonly limits: QuotaLimits,
+    options: { redisUrl?: string; prefix?: string; clock?: () => number } = {},
+  ) {
+    const { redisUrl } = options;
+    this.clock = options.clock ?? Date.now;
+    // Points are far above any limit: the limiter only counts, and this class compares counts with limits.
+    const limiterOptions = {
+      points: Number.MAX_SAFE_INTEGER,
+      duration: 2 * DAY,
+      keyPrefix: options.prefix ?? 'spendgraph:quota',
+    };
+    if (redisUrl) {
+      this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false });
+      this.limiter = new RateLimiterRedis({
+        ...limiterOptions,
+        storeClient: this.redis,
+        insuranceLimiter: new RateLimiterMemory(limiterOptions),
+      });
+    } else {
+      this.limiter = new RateLimiterMemory(limiterOptions);
+    }
+  }
+
+  get store(): 'redis' | 'memory' {
+    return this.redis ? 'redis' : 'memory';
+  }
+
+  async close(): Promise<void> {
+    await this.redis?.quit();
+  }
+
+  /** Counts one call by `principal` (from `address` when anonymous) and says whether it is within quota. */
+  async take(principal: Principal, address: string): Promise<QuotaDecision> {
+    const now = this.clock();
+    const day = new Date(now).toISOString().slice(0, 10);
+    const reset = nextMidnight(now);
+    const own =
+      principal.kind === 'anonymous'
+        ? { key: `anon:${address}`, limit: this.limits.anonymous, errorcode: 10005 as const }
+        : { key: `key:${principal.id}`, limit: this.limits.key, errorcode: 10002 as const };
+    const used = await this.count(`${own.key}:${day}`);
+    const state = { limit: own.limit, remaining: own.limit > 0 ? Math.max(0, own.limit - used) : -1, reset };
+    if (own.limit > 0 && used > own.limit) {
+      return {
+        allowed: false,
+        ...state,
+        errorcode: own.errorcode,
+        error:
+          principal.kind === 'anonymous'
+            ? 'You have exceeded the requests limit for anonymous users.'
+            : 'You have exceeded the requests limit for this API key.',
+      };
+    }
+    if (this.limits.domain > 0) {
+      const total = await this.count(`domain:${day}`);
+      if (total > this.limits.domain) {
+        return {
+          allowed: false,
+          limit: this.limits.domain,
+          remaining: 0,
+          reset,
+          errorcode: 10002,
+          error: 'Too many requests on the domain. Please contact the domain administrator.',
+        };
+      }
+    }
+    return { allowed: true, ...state };
+  }
+
+  private async count(key: string): Promise<number> {
+    try {
+      return (await this.limiter.consume(key, 1)).consumedPoints;
+    } catch (result) {
+      if (result instanceof RateLimiterRes) return result.consumedPoints;
+      throw result;
+    }
+  }
+}
+
+export function quotaLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): QuotaLimits {
+  const read = (name: string, fallback: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number (0 = unlimited), got "${raw}"`);
+    return value;
+  };
+  return {
+    anonymous: read('SPENDGRAPH_QUOTA_ANONYMOUS', 10_000),
+    key: read('SPENDGRAPH_QUOTA_KEY', 100_000),
+    domain: read('SPENDGRAPH_QUOTA_DOMAIN', 0),
+  };
+}
