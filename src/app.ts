@@ -6,6 +6,7 @@ import { access, principalOf } from './access/middleware.js';
 import { Quota, quotaLimitsFromEnv } from './access/quota.js';
 import { registerAccessRoutes } from './rest/access.js';
 import { registerLoadingRoutes } from './rest/loading.js';
+import { registerRecordsRoutes } from './rest/records.js';
 import { isMigrated } from './startup.js';
 import { yoga } from './yoga.js';
 
@@ -43,6 +44,7 @@ export function createApp(options: AppOptions): Hono {
 
   registerAccessRoutes(app);
   registerLoadingRoutes(app);
+  registerRecordsRoutes(app);
 
   app.notFound((c) => c.json({ message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
 

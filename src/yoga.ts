@@ -57,14 +57,8 @@ export function createGraphQLHandler(limits: GraphQLLimits = graphqlLimitsFromEn
         }
         // Parse, validation and limit errors describe the request itself: pass them on.
         if (!error.originalError) return error;
-        const original = error.originalError;
-        if (original instanceof GraphQLError && original.extensions?.code) {
-          return new GraphQLError(original.message, {
-            nodes: error.nodes,
-            path: error.path,
-            extensions: original.extensions,
-          });
-        }
+        // A coded error thrown on purpose (UserError): graphql-js wrapped it with its path and copied its code.
+        if (error.originalError instanceof GraphQLError && error.extensions?.code) return error;
         return new GraphQLError(isDev ? (error as Error).message : message, {
           extensions: { code: 'INTERNAL_SERVER_ERROR' },
         });

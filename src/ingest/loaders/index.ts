@@ -1,6 +1,9 @@
 import type { Loader } from '../types.js';
 import { babbageLoader } from './babbage.js';
 import { fdpLoader } from './fdp.js';
+import { odsCsvLoader } from './ods-csv.js';
+import { odsJsonLoader } from './ods-json.js';
+import { genericRecordsLoader } from './records-generic.js';
 
 /** Every loader, most specific first: the first whose detect() accepts a path loads it. */
-export const loaders: Loader[] = [babbageLoader, fdpLoader];
+export const loaders: Loader[] = [babbageLoader, fdpLoader, odsJsonLoader, odsCsvLoader, genericRecordsLoader];

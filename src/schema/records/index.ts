@@ -1,0 +1,4 @@
+import './record.js';
+import './analysis.js';
+import './queries.js';
+import './mutations.js';
