@@ -5,6 +5,7 @@ import { UserError } from './errors.js';
 import { access, principalOf } from './access/middleware.js';
 import { Quota, quotaLimitsFromEnv } from './access/quota.js';
 import { registerAccessRoutes } from './rest/access.js';
+import { registerCubesRoutes } from './rest/cubes.js';
 import { registerLoadingRoutes } from './rest/loading.js';
 import { registerRecordsRoutes } from './rest/records.js';
 import { isMigrated } from './startup.js';
@@ -44,6 +45,7 @@ export function createApp(options: AppOptions): Hono {
 
   registerAccessRoutes(app);
   registerLoadingRoutes(app);
+  registerCubesRoutes(app);
   registerRecordsRoutes(app);
 
   app.notFound((c) => c.json({ message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));

@@ -1,0 +1,2 @@
+import './dimension.js';
+import './cube.js';
