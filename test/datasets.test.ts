@@ -65,6 +65,58 @@ describe('Query.datasets', () => {
   });
 });
 
+const CatalogSearch = graphql(`
+  query CatalogSearch($q: String, $facets: [String!], $refine: [FacetValueInput!], $sort: [String!]) {
+    datasets(q: $q, facets: $facets, refine: $refine, sort: $sort, pageSize: 100) {
+      totalCount
+      nodes {
+        name
+        family
+      }
+      facetGroups {
+        name
+        facets {
+          name
+          count
+          state
+        }
+      }
+    }
+  }
+`);
+
+describe('Query.datasets catalog search', () => {
+  it('counts facets over the whole catalog and refines on them', async () => {
+    const all = await execute(CatalogSearch, { facets: ['family'] });
+    expect(all.errors).toBeUndefined();
+    const family = all.data!.datasets.facetGroups.find((g) => g.name === 'family')!;
+    const cubeCount = family.facets.find((f) => f.name === 'CUBE')!.count;
+    expect(cubeCount).toBeGreaterThanOrEqual(3);
+    const cubes = await execute(CatalogSearch, { facets: ['family'], refine: [{ field: 'family', value: 'CUBE' }] });
+    expect(cubes.data!.datasets.totalCount).toBe(cubeCount);
+    expect(cubes.data!.datasets.nodes.every((d) => d.family === 'CUBE')).toBe(true);
+    const refined = cubes.data!.datasets.facetGroups[0]!.facets.find((f) => f.name === 'CUBE')!;
+    expect(refined.state).toBe('refined');
+  });
+
+  it('searches with the query language and sorts', async () => {
+    const result = await execute(CatalogSearch, { q: 'moldova', sort: ['-datasetid'] });
+    expect(result.data!.datasets.nodes.map((d) => d.name)).toContain('boost-moldova');
+    // As in OpenDataSoft: descending by default, "-" for ascending.
+    const descending = await execute(CatalogSearch, { q: 'family:CUBE', sort: ['datasetid'] });
+    const names = descending.data!.datasets.nodes.map((d) => d.name);
+    expect(names).toEqual([...names].sort().reverse());
+    const ascending = await execute(CatalogSearch, { q: 'family:CUBE', sort: ['-datasetid'] });
+    expect(ascending.data!.datasets.nodes.map((d) => d.name)).toEqual([...names].sort());
+  });
+
+  it('reports a syntax error in q with its position', async () => {
+    const result = await execute(CatalogSearch, { q: 'title:(' });
+    expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+    expect(result.errors![0]!.message).toMatch(/position/);
+  });
+});
+
 describe('Query.dataset', () => {
   it('returns one dataset with the metadata it was loaded from', async () => {
     const result = await execute(OneDataset, { name: 'boost-moldova' });

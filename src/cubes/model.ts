@@ -1,3 +1,4 @@
+import { anonymous, visibleDatasets, type Principal } from '../access/principal.js';
 import { db } from '../db.js';
 import { badInput, notFound } from '../errors.js';
 
@@ -109,9 +110,9 @@ export function fiscalYearStartArg(value: string, inputName: string): FiscalYear
  * The model of the cube called `name`. Cached per process and revalidated against the dataset's id and updatedAt
  * with one indexed lookup, so a reloaded cube is never served with a stale model.
  */
-export async function loadCube(name: string): Promise<CubeModel> {
+export async function loadCube(name: string, principal: Principal = anonymous): Promise<CubeModel> {
   const head = await db.dataset.findFirst({
-    where: { name, family: 'CUBE', private: false },
+    where: { AND: [{ name, family: 'CUBE' }, visibleDatasets(principal)] },
     select: { id: true, updatedAt: true },
   });
   if (!head) throw notFound(`no cube named "${name}"`);
@@ -124,12 +125,12 @@ export async function loadCube(name: string): Promise<CubeModel> {
 }
 
 /** loadCube memoised for one request, so resolving many dimensions of one cube checks the model once. */
-export function loadCubeCached(loaders: Map<string, unknown>, name: string): Promise<CubeModel> {
+export function loadCubeCached(ctx: { loaders: Map<string, unknown>; principal: Principal }, name: string): Promise<CubeModel> {
   const key = `cubes:model:${name}`;
-  let model = loaders.get(key) as Promise<CubeModel> | undefined;
+  let model = ctx.loaders.get(key) as Promise<CubeModel> | undefined;
   if (!model) {
-    model = loadCube(name);
-    loaders.set(key, model);
+    model = loadCube(name, ctx.principal);
+    ctx.loaders.set(key, model);
   }
   return model;
 }

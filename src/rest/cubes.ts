@@ -1,3 +1,5 @@
+import { principalOf } from '../access/middleware.js';
+import { visibleDatasets } from '../access/principal.js';
 import type { Context, Hono } from 'hono';
 import { db } from '../db.js';
 import { badInput, notFound, UserError } from '../errors.js';
@@ -78,7 +80,7 @@ function paths(app: Hono, path: string, handler: ReturnType<typeof babbageRoute>
 }
 
 async function cubeParam(c: Context): Promise<CubeModel> {
-  return loadCube(c.req.param('name') ?? '');
+  return loadCube(c.req.param('name') ?? '', principalOf(c));
 }
 
 export function registerCubesRoutes(app: Hono): void {
@@ -87,7 +89,7 @@ export function registerCubesRoutes(app: Hono): void {
     '/api/3/cubes',
     babbageRoute(async (c) => {
       const cubes = await db.dataset.findMany({
-        where: { family: 'CUBE', private: false },
+        where: { AND: [{ family: 'CUBE' }, visibleDatasets(principalOf(c))] },
         select: { name: true },
         orderBy: { name: 'asc' },
       });
@@ -213,7 +215,7 @@ async function legacyAggregate(c: Context): Promise<Response> {
     if (!query.dataset) throw badInput('dataset name not provided', ['dataset']);
     let model: CubeModel;
     try {
-      model = await loadCube(query.dataset);
+      model = await loadCube(query.dataset, principalOf(c));
     } catch (error) {
       if (error instanceof UserError && error.code === 'NOT_FOUND') throw badInput(`no dataset with name "${query.dataset}"`, ['dataset']);
       throw error;

@@ -4,7 +4,11 @@ import { db } from '../db.js';
 import { notFound } from '../errors.js';
 import { DatasetFamily } from '../generated/prisma/enums.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { searchCatalog } from '../records/catalog.js';
+import type { FacetGroup } from '../records/search.js';
 import { pageArgs, pageWindow } from './pagination.js';
+import { FacetValueInput } from './records/inputs/filter.js';
+import { FacetGroupRef } from './records/record.js';
 
 export const DatasetFamilyEnum = builder.enumType(DatasetFamily, {
   name: 'DatasetFamily',
@@ -68,32 +72,83 @@ export function datasetWhere(
   return { AND: where };
 }
 
-const DatasetPage = builder
-  .objectRef<{ where: Prisma.DatasetWhereInput; skip: number; take: number; page: number }>('DatasetPage')
-  .implement({
-    description: 'One page of the catalog with the total number of matching datasets.',
-    fields: (t) => ({
-      totalCount: t.int({ resolve: ({ where }) => db.dataset.count({ where }) }),
-      page: t.int({ resolve: ({ page }) => page }),
-      pageSize: t.int({ resolve: ({ take }) => take }),
-      nodes: t.prismaField({
-        type: ['Dataset'],
-        // The parent's pageSize already multiplies this page's cost.
-        complexity: { field: 1, multiplier: 1 },
-        resolve: (query, { where, skip, take }) =>
-          db.dataset.findMany({ ...query, where, skip, take, orderBy: [{ name: 'asc' }] }),
-      }),
+interface DatasetPageShape {
+  where: Prisma.DatasetWhereInput;
+  skip: number;
+  take: number;
+  page: number;
+  /** Set when the page comes from catalog search: the page's names in order, the hits and the facets. */
+  search?: { names: string[]; nhits: number; facetGroups: FacetGroup[] };
+}
+
+const DatasetPage = builder.objectRef<DatasetPageShape>('DatasetPage').implement({
+  description: 'One page of the catalog with the total number of matching datasets and any requested facets.',
+  fields: (t) => ({
+    totalCount: t.int({ resolve: ({ where, search }) => search?.nhits ?? db.dataset.count({ where }) }),
+    page: t.int({ resolve: ({ page }) => page }),
+    pageSize: t.int({ resolve: ({ take }) => take }),
+    facetGroups: t.field({
+      type: [FacetGroupRef],
+      description: 'Counts of the facets asked for with `facets`, over every matching dataset.',
+      resolve: ({ search }) => search?.facetGroups ?? [],
     }),
-  });
+    nodes: t.prismaField({
+      type: ['Dataset'],
+      // The parent's pageSize already multiplies this page's cost.
+      complexity: { field: 1, multiplier: 1 },
+      resolve: async (query, { where, skip, take, search }) => {
+        if (!search) return db.dataset.findMany({ ...query, where, skip, take, orderBy: [{ name: 'asc' }] });
+        const rows = await db.dataset.findMany({ ...query, where: { AND: [where, { name: { in: search.names } }] } });
+        const byName = new Map(rows.map((row) => [row.name, row]));
+        return search.names.flatMap((name) => byName.get(name) ?? []);
+      },
+    }),
+  }),
+});
 
 builder.queryFields((t) => ({
   datasets: t.field({
     type: DatasetPage,
     description: 'The catalog of public datasets, by name.',
-    args: { filter: t.arg({ type: DatasetFilter, required: false }), ...pageArgs(t, 20, 1000) },
-    resolve: (_root, args, ctx) => {
+    args: {
+      filter: t.arg({ type: DatasetFilter, required: false }),
+      q: t.arg.string({
+        required: false,
+        description: 'Catalog search in the records query language over datasetid, title, description, publisher, license, language, family, modified, theme, keyword.',
+      }),
+      facets: t.arg.stringList({
+        required: false,
+        description: 'Facets to count: publisher, license, language, family, modified, theme, keyword.',
+      }),
+      refine: t.arg({ type: [FacetValueInput], required: false }),
+      exclude: t.arg({ type: [FacetValueInput], required: false }),
+      sort: t.arg.stringList({ required: false, description: 'Fields to sort by, descending as in OpenDataSoft; "-field" sorts ascending.' }),
+      ...pageArgs(t, 20, 1000),
+    },
+    resolve: async (_root, args, ctx) => {
       const { page, skip, take } = pageWindow(args.page, args.pageSize, 1000);
-      return { where: datasetWhere(ctx.principal, args.filter), skip, take, page };
+      const where = datasetWhere(ctx.principal, args.filter);
+      const searching = args.q || args.facets?.length || args.refine?.length || args.exclude?.length || args.sort?.length;
+      if (!searching) return { where, skip, take, page };
+      const refine = [...(args.refine ?? []), ...(args.filter?.family ? [{ field: 'family', value: args.filter.family }] : [])];
+      const q = [args.q, args.filter?.text && `"${args.filter.text.replaceAll('"', ' ')}"`].filter(Boolean).join(' AND ');
+      const result = await searchCatalog({
+        principal: ctx.principal,
+        q: q || null,
+        facets: args.facets,
+        refine,
+        exclude: args.exclude,
+        sort: args.sort,
+        rows: take,
+        start: skip,
+      });
+      return {
+        where,
+        skip,
+        take,
+        page,
+        search: { names: result.datasets.map((d) => d.datasetid), nhits: result.nhits, facetGroups: result.facetGroups },
+      };
     },
   }),
   dataset: t.prismaField({

@@ -1,3 +1,4 @@
+import { visibleDatasets } from '../../access/principal.js';
 import { builder } from '../../builder.js';
 import { db } from '../../db.js';
 import { notFound } from '../../errors.js';
@@ -51,13 +52,13 @@ export const Cube = builder.prismaObject('Dataset', {
       type: [CubeAggregate],
       description: 'The default aggregates: `_count` and each measure’s sum (count, avg, min, max may be asked for too).',
       select: { name: true },
-      resolve: async (d, _args, ctx) => (await loadCubeCached(ctx.loaders, d.name)).aggregates,
+      resolve: async (d, _args, ctx) => (await loadCubeCached(ctx, d.name)).aggregates,
     }),
     model: t.field({
       type: 'JSON',
       description: 'The model in babbage’s /api/3 shape.',
       select: { name: true },
-      resolve: async (d, _args, ctx) => babbageModel(await loadCubeCached(ctx.loaders, d.name)),
+      resolve: async (d, _args, ctx) => babbageModel(await loadCubeCached(ctx, d.name)),
     }),
     facts: t.field({
       type: FactPage,
@@ -68,7 +69,7 @@ export const Cube = builder.prismaObject('Dataset', {
         fields: t.arg.stringList({ required: false, description: 'Refs to return (dimension = all its attributes).' }),
       },
       resolve: async (d, args, ctx) =>
-        facts(await loadCubeCached(ctx.loaders, d.name), { ...selection(args), fields: args.fields, order: args.order, page: args.page, pageSize: args.pageSize }),
+        facts(await loadCubeCached(ctx, d.name), { ...selection(args), fields: args.fields, order: args.order, page: args.page, pageSize: args.pageSize }),
     }),
     members: t.field({
       type: MemberPage,
@@ -76,7 +77,7 @@ export const Cube = builder.prismaObject('Dataset', {
       select: { name: true },
       args: { dimension: t.arg.string({ required: true }), ...selectionArgs(t.arg) },
       resolve: async (d, args, ctx) =>
-        members(await loadCubeCached(ctx.loaders, d.name), args.dimension, {
+        members(await loadCubeCached(ctx, d.name), args.dimension, {
           ...selection(args),
           order: args.order,
           page: args.page,
@@ -96,7 +97,7 @@ export const Cube = builder.prismaObject('Dataset', {
         ...selectionArgs(t.arg),
       },
       resolve: async (d, args, ctx) =>
-        aggregate(await loadCubeCached(ctx.loaders, d.name), {
+        aggregate(await loadCubeCached(ctx, d.name), {
           ...selection(args),
           drilldown: args.drilldown,
           aggregates: args.aggregates,
@@ -111,16 +112,23 @@ export const Cube = builder.prismaObject('Dataset', {
 builder.queryFields((t) => ({
   cubes: t.prismaField({
     type: [Cube],
-    description: 'All public cubes, by name.',
-    resolve: (query) =>
-      db.dataset.findMany({ ...query, where: { family: 'CUBE', private: false }, orderBy: { name: 'asc' } }),
+    description: 'All cubes the caller may see (public ones, and private ones its key can read), by name.',
+    resolve: (query, _root, _args, ctx) =>
+      db.dataset.findMany({
+        ...query,
+        where: { AND: [{ family: 'CUBE' }, visibleDatasets(ctx.principal)] },
+        orderBy: { name: 'asc' },
+      }),
   }),
   cube: t.prismaField({
     type: Cube,
     description: 'One cube by name; NOT_FOUND when there is none.',
     args: { name: t.arg.string({ required: true }) },
-    resolve: async (query, _root, { name }) => {
-      const cube = await db.dataset.findFirst({ ...query, where: { name, family: 'CUBE', private: false } });
+    resolve: async (query, _root, { name }, ctx) => {
+      const cube = await db.dataset.findFirst({
+        ...query,
+        where: { AND: [{ name, family: 'CUBE' }, visibleDatasets(ctx.principal)] },
+      });
       if (!cube) throw notFound(`no cube named "${name}"`);
       return cube;
     },

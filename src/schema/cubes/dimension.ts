@@ -67,7 +67,7 @@ export const Dimension = builder.prismaObject('Dimension', {
       description: 'Number of distinct key values among the facts.',
       select: { name: true, dataset: { select: { name: true } } },
       resolve: async (dimension, _args, ctx) => {
-        const model = await loadCubeCached(ctx.loaders, dimension.dataset.name);
+        const model = await loadCubeCached(ctx, dimension.dataset.name);
         return (await dimensionCardinalities(model)).get(dimension.name) ?? 0;
       },
     }),
