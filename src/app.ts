@@ -5,8 +5,9 @@ import { UserError } from './errors.js';
 import { access, principalOf } from './access/middleware.js';
 import { Quota, quotaLimitsFromEnv } from './access/quota.js';
 import { registerAccessRoutes } from './rest/access.js';
-import { registerCubesRoutes } from './rest/cubes.js';
+import { registerAwardsRoutes } from './rest/awards.js';
 import { registerLoadingRoutes } from './rest/loading.js';
+import { registerCubesRoutes } from './rest/cubes.js';
 import { registerRecordsRoutes } from './rest/records.js';
 import { isMigrated } from './startup.js';
 import { yoga } from './yoga.js';
@@ -47,6 +48,7 @@ export function createApp(options: AppOptions): Hono {
   registerLoadingRoutes(app);
   registerCubesRoutes(app);
   registerRecordsRoutes(app);
+  registerAwardsRoutes(app);
 
   app.notFound((c) => c.json({ message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
 

@@ -3,5 +3,6 @@ import './dataset.js';
 import './permissions.js';
 import './records/index.js';
 import './cubes/index.js';
+import './awards/index.js';
 
 export const schema = builder.toSchema();

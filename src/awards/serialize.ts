@@ -1,0 +1,183 @@
+type Row = Record<string, unknown> | null | undefined;
+export type Json = null | string | number | boolean | Json[] | { [key: string]: Json };
+
+export function money(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return value.toFixed(2);
+  if (typeof value === 'string') return value;
+  if (typeof (value as { toFixed?: unknown }).toFixed === 'function') return (value as { toFixed(d: number): string }).toFixed(2);
+  return String(value);
+}
+
+export function day(value: unknown): string | null {
+  return value instanceof Date ? value.toISOString().slice(0, 10) : null;
+}
+
+function stamp(value: unknown): string | null {
+  return value instanceof Date ? value.toISOString() : null;
+}
+
+function fy(value: unknown): number | null {
+  if (!(value instanceof Date)) return null;
+  return value.getUTCMonth() >= 9 ? value.getUTCFullYear() + 1 : value.getUTCFullYear();
+}
+
+export function locationJson(row: Row): Json {
+  if (!row) return null;
+  return {
+    location_id: row.id as number,
+    location_country_code: (row.countryCode as string | null) ?? null,
+    country_name: (row.countryName as string | null) ?? null,
+    state_code: (row.stateCode as string | null) ?? null,
+    state_name: (row.stateName as string | null) ?? null,
+    city_name: (row.cityName as string | null) ?? null,
+    county_name: (row.countyName as string | null) ?? null,
+    county_code: (row.countyCode as string | null) ?? null,
+    address_line1: (row.addressLine1 as string | null) ?? null,
+    address_line2: (row.addressLine2 as string | null) ?? null,
+    address_line3: (row.addressLine3 as string | null) ?? null,
+    zip5: (row.zip5 as string | null) ?? null,
+    zip4: (row.zip4 as string | null) ?? null,
+    congressional_code: (row.congressionalCode as string | null) ?? null,
+    foreign_postal_code: (row.foreignPostalCode as string | null) ?? null,
+    foreign_province: (row.foreignProvince as string | null) ?? null,
+    foreign_city_name: (row.foreignCityName as string | null) ?? null,
+    place_of_performance_flag: Boolean(row.placeOfPerformanceFlag),
+    recipient_flag: Boolean(row.recipientFlag),
+  };
+}
+
+export function agencyJson(row: Row): Json {
+  if (!row) return null;
+  const top = row.toptierAgency as Row;
+  const sub = row.subtierAgency as Row;
+  return {
+    id: row.id as number,
+    toptier_flag: Boolean(row.toptierFlag),
+    toptier_agency: top
+      ? {
+          cgac_code: (top.cgacCode as string | null) ?? null,
+          fpds_code: (top.fpdsCode as string | null) ?? null,
+          abbreviation: (top.abbreviation as string | null) ?? null,
+          name: top.name as string,
+        }
+      : null,
+    subtier_agency: sub
+      ? { subtier_code: (sub.subtierCode as string | null) ?? null, abbreviation: (sub.abbreviation as string | null) ?? null, name: sub.name as string }
+      : null,
+    office_agency: null,
+  };
+}
+
+export function recipientJson(row: Row): Json {
+  if (!row) return null;
+  return {
+    legal_entity_id: row.id as number,
+    recipient_name: (row.recipientName as string | null) ?? null,
+    recipient_unique_id: (row.recipientUniqueId as string | null) ?? null,
+    parent_recipient_unique_id: (row.parentRecipientUniqueId as string | null) ?? null,
+    business_types: (row.businessTypes as string | null) ?? null,
+    business_types_description: (row.businessTypesDescription as string | null) ?? null,
+    business_categories: (row.businessCategories as string[] | undefined) ?? [],
+    location: locationJson(row.location as Row),
+  };
+}
+
+export function awardJson(row: Record<string, unknown>): Record<string, Json> {
+  return {
+    id: row.id as number,
+    type: (row.type as string | null) ?? null,
+    type_description: (row.typeDescription as string | null) ?? null,
+    category: (row.category as string | null) ?? null,
+    piid: (row.piid as string | null) ?? null,
+    fain: (row.fain as string | null) ?? null,
+    uri: (row.uri as string | null) ?? null,
+    parent_award: (row.parentAwardId as number | null) ?? null,
+    total_obligation: money(row.totalObligation),
+    total_outlay: money(row.totalOutlay),
+    potential_total_value_of_award: money(row.potentialTotalValueOfAward),
+    date_signed: day(row.dateSigned),
+    date_signed__fy: fy(row.dateSigned),
+    description: (row.description as string | null) ?? null,
+    period_of_performance_start_date: day(row.periodOfPerformanceStartDate),
+    period_of_performance_current_end_date: day(row.periodOfPerformanceCurrentEndDate),
+    last_modified_date: day(row.lastModifiedDate),
+    certified_date: day(row.certifiedDate),
+    create_date: stamp(row.createDate),
+    update_date: stamp(row.updateDate),
+    awarding_agency: agencyJson(row.awardingAgency as Row),
+    funding_agency: agencyJson(row.fundingAgency as Row),
+    recipient: recipientJson(row.recipient as Row),
+    place_of_performance: locationJson(row.placeOfPerformance as Row),
+  };
+}
+
+export function transactionJson(row: Record<string, unknown>): Record<string, Json> {
+  return {
+    id: row.id as number,
+    award: (row.awardId as number | null) ?? null,
+    type: (row.type as string | null) ?? null,
+    type_description: (row.typeDescription as string | null) ?? null,
+    action_date: day(row.actionDate),
+    action_type: (row.actionType as string | null) ?? null,
+    federal_action_obligation: money(row.federalActionObligation),
+    modification_number: (row.modificationNumber as string | null) ?? null,
+    description: (row.description as string | null) ?? null,
+    fiscal_year: (row.fiscalYear as number | null) ?? null,
+    create_date: stamp(row.createDate),
+    update_date: stamp(row.updateDate),
+    awarding_agency: agencyJson(row.awardingAgency as Row),
+    funding_agency: agencyJson(row.fundingAgency as Row),
+    recipient: recipientJson(row.recipient as Row),
+    place_of_performance: locationJson(row.placeOfPerformance as Row),
+    contract_data: (row.contractData as Json) ?? null,
+    assistance_data: (row.assistanceData as Json) ?? null,
+  };
+}
+
+export const defaultAwardFields = [
+  'id', 'type', 'type_description', 'category', 'piid', 'fain', 'uri', 'total_obligation', 'date_signed',
+  'description', 'period_of_performance_start_date', 'period_of_performance_current_end_date', 'awarding_agency',
+  'funding_agency', 'recipient', 'place_of_performance',
+];
+export const defaultTransactionFields = [
+  'id', 'award', 'type', 'type_description', 'action_date', 'action_type', 'federal_action_obligation',
+  'modification_number', 'description', 'awarding_agency', 'recipient', 'place_of_performance',
+];
+
+export interface Shape {
+  fields?: string[] | null;
+  exclude?: string[] | null;
+  verbose?: boolean | null;
+}
+
+/** fields / exclude / verbose as upstream: `verbose` returns everything; `a__b` picks or drops a nested field. */
+export function shape(object: Record<string, Json>, options: Shape, defaults: string[]): Record<string, Json> {
+  if (options.verbose) return object;
+  const wanted = options.fields?.length ? options.fields : defaults;
+  const out: Record<string, Json> = {};
+  const nested = new Map<string, string[]>();
+  for (const field of wanted) {
+    const [head, ...rest] = field.split('__');
+    if (!head || !(head in object)) continue;
+    if (rest.length) nested.set(head, [...(nested.get(head) ?? []), rest.join('__')]);
+    else out[head] = object[head]!;
+  }
+  for (const [head, children] of nested) {
+    if (head in out) continue;
+    const value = object[head];
+    out[head] = value && typeof value === 'object' && !Array.isArray(value) ? shape(value, { fields: children }, []) : (value ?? null);
+  }
+  for (const field of options.exclude ?? []) {
+    const [head, ...rest] = field.split('__');
+    if (!head) continue;
+    if (!rest.length) delete out[head];
+    else {
+      const value = out[head];
+      if (value && typeof value === 'object' && !Array.isArray(value)) {
+        out[head] = shape(value, { fields: Object.keys(value), exclude: [rest.join('__')] }, []);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,95 @@
+import { Prisma } from '../../generated/prisma/client.js';
+import type { Tx } from '../../db.js';
+
+export const AWARD_TABLES = ['toptier_agency', 'subtier_agency', 'agency', 'location', 'recipient', 'award', 'transaction'] as const;
+export type AwardTable = (typeof AWARD_TABLES)[number];
+
+/** Award type codes and their descriptions (DAIMS type map). */
+export const awardTypes: Record<string, string> = {
+  A: 'BPA Call',
+  B: 'Purchase Order',
+  C: 'Delivery Order',
+  D: 'Definitive Contract',
+  '02': 'Block Grant',
+  '03': 'Formula Grant',
+  '04': 'Project Grant',
+  '05': 'Cooperative Agreement',
+  '06': 'Direct Payment for Specified Use',
+  '07': 'Direct Loan',
+  '08': 'Guaranteed/Insured Loan',
+  '09': 'Insurance',
+  '10': 'Direct Payment with Unrestricted Use',
+  '11': 'Other Financial Assistance',
+};
+
+export function awardCategory(type: string | null | undefined): string | null {
+  if (!type) return null;
+  if (/^[A-D]$/.test(type)) return 'contract';
+  if (/^IDV/.test(type)) return 'idv';
+  if (['02', '03', '04', '05'].includes(type)) return 'grant';
+  if (['06', '10'].includes(type)) return 'direct payment';
+  if (['07', '08'].includes(type)) return 'loans';
+  if (['09', '11'].includes(type)) return 'other';
+  return null;
+}
+
+/** Federal fiscal year of a date: the calendar year, plus one from October. */
+export function fiscalYearOf(date: Date | null): number | null {
+  if (!date) return null;
+  return date.getUTCMonth() >= 9 ? date.getUTCFullYear() + 1 : date.getUTCFullYear();
+}
+
+/** Takes `n` ids from the table's own sequence, so rows can reference each other before they are written. */
+export async function reserveIds(tx: Tx, table: AwardTable, n: number): Promise<number[]> {
+  if (n === 0) return [];
+  const rows = await tx.$queryRaw<{ id: number }[]>(
+    Prisma.sql`SELECT nextval(pg_get_serial_sequence(${`"${table}"`}, 'id'))::int AS id FROM generate_series(1, ${n})`,
+  );
+  return rows.map((row) => Number(row.id));
+}
+
+/** Moves each sequence past the largest id present, after rows were inserted with explicit ids. */
+export async function bumpSequences(tx: Tx): Promise<void> {
+  for (const table of AWARD_TABLES) {
+    await tx.$executeRaw(
+      Prisma.sql`SELECT setval(pg_get_serial_sequence(${`"${table}"`}, 'id'), GREATEST((SELECT coalesce(max(id), 0) FROM ${Prisma.raw(`"${table}"`)}), 1))`,
+    );
+  }
+}
+
+export async function inBatches<T>(rows: T[], write: (batch: T[]) => Promise<unknown>, size = 1000): Promise<void> {
+  for (let i = 0; i < rows.length; i += size) await write(rows.slice(i, i + size));
+}
+
+/** "M/D/YYYY" or "YYYY-MM-DD" as a UTC date; null when blank or invalid. */
+export function parseDate(raw: string | null | undefined): Date | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  let match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value);
+  if (match) return new Date(Date.UTC(Number(match[3]), Number(match[1]) - 1, Number(match[2])));
+  match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (match) return new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return null;
+}
+
+/** "2050: INTERNAL REVENUE SERVICE" → ["2050", "INTERNAL REVENUE SERVICE"]. */
+export function codeAndName(raw: string | null | undefined): [string | null, string | null] {
+  const value = raw?.trim();
+  if (!value) return [null, null];
+  const at = value.indexOf(':');
+  if (at < 0) return [value, null];
+  const code = value.slice(0, at).trim();
+  const name = value.slice(at + 1).trim();
+  return [code || null, name || null];
+}
+
+export function blank(raw: string | null | undefined): string | null {
+  const value = raw?.trim();
+  return value ? value : null;
+}
+
+export function money(raw: string | null | undefined): string | null {
+  const value = raw?.trim();
+  if (!value || !/^-?\d+(\.\d+)?$/.test(value)) return null;
+  return Number(value).toFixed(2);
+}

@@ -1,0 +1,7 @@
+import './agency.js';
+import './location.js';
+import './recipient.js';
+import './award.js';
+import './transaction.js';
+import './totals.js';
+import './autocomplete.js';
