@@ -1,0 +1,156 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKey } from '../../src/access/keys.js';
+import { db } from '../../src/db.js';
+import { ingest } from '../../src/ingest/index.js';
+import { app } from '../helpers.js';
+
+// One private dataset per family; every door must answer for it exactly as for a dataset that does not exist,
+// unless the caller's key can read it.
+const secret = { cube: 'secret-cube', records: 'secret-records', awards: 'secret-awards' };
+const marker = 'zzyzxsecretword';
+const work = mkdtempSync(join(tmpdir(), 'spendgraph-leaks-'));
+let readerKey: string;
+
+beforeAll(async () => {
+  const cube = join(work, 'cube');
+  cpSync(new URL('../../samples/cubes/uk-sample', import.meta.url), cube, { recursive: true });
+  await ingest(db, { path: cube, name: secret.cube, private: true });
+
+  const csv = join(work, 'secret.csv');
+  writeFileSync(csv, `id,name,amount,lat,lon\n1,${marker} alpha,10,52.2,21.0\n2,${marker} beta,20,50.1,19.9\n`);
+  writeFileSync(`${csv}.records.json`, JSON.stringify({ idColumn: 'id', latColumn: 'lat', lonColumn: 'lon', facets: ['name'] }));
+  await ingest(db, { path: csv, name: secret.records, private: true });
+
+  const awardsDir = join(work, 'awards');
+  cpSync(new URL('../../samples/awards', import.meta.url), awardsDir, { recursive: true });
+  await ingest(db, { path: join(awardsDir, 'usaspending_treasury_contracts.csv'), name: secret.awards, private: true });
+
+  readerKey = (await createKey(db, `leaks-${process.pid}`, [[secret.cube, 'read'], [secret.records, 'read'], [secret.awards, 'read']])).key;
+}, 300_000);
+
+afterAll(async () => {
+  await db.dataset.deleteMany({ where: { name: { in: Object.values(secret) } } });
+  await db.apiKey.deleteMany({ where: { name: `leaks-${process.pid}` } });
+  rmSync(work, { recursive: true, force: true });
+});
+
+type Door = { name: string; path: string; method?: 'GET' | 'POST'; body?: unknown };
+
+function call(door: Door, key?: string) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (key) headers.authorization = `ApiKey ${key}`;
+  return app.request(door.path, {
+    method: door.method ?? 'GET',
+    headers,
+    body: door.body === undefined ? undefined : JSON.stringify(door.body),
+  });
+}
+
+function gql(name: string, query: string, variables: Record<string, unknown> = {}): Door {
+  return { name, path: '/graphql', method: 'POST', body: { query, variables } };
+}
+
+const lookups: Door[] = [
+  { name: 'REST cube model', path: `/api/3/cubes/${secret.cube}/model` },
+  { name: 'REST cube facts', path: `/api/3/cubes/${secret.cube}/facts` },
+  { name: 'REST cube members', path: `/api/3/cubes/${secret.cube}/members/cofog1` },
+  { name: 'REST cube aggregate', path: `/api/3/cubes/${secret.cube}/aggregate?drilldown=cofog1` },
+  { name: 'REST cube package', path: `/api/3/info/${secret.cube}/package` },
+  { name: 'REST legacy aggregate', path: `/api/2/aggregate?dataset=${secret.cube}` },
+  { name: 'REST records dataset', path: `/api/datasets/1.0/${secret.records}` },
+  { name: 'REST records search', path: `/api/records/1.0/search?dataset=${secret.records}` },
+  { name: 'REST record', path: `/api/datasets/1.0/${secret.records}/records/1` },
+  { name: 'REST records analyze', path: `/api/records/1.0/analyze?dataset=${secret.records}&x=name&y.n.func=COUNT` },
+  { name: 'REST records geocluster', path: `/api/records/1.0/geocluster?dataset=${secret.records}&clusterprecision=5&clusterdistance=50` },
+  { name: 'REST records download', path: `/api/records/1.0/download?dataset=${secret.records}` },
+];
+
+const graphLookups: Door[] = [
+  gql('GraphQL dataset', 'query($n: String!) { dataset(name: $n) { name } }', { n: secret.cube }),
+  gql('GraphQL cube', 'query($n: String!) { cube(name: $n) { name } }', { n: secret.cube }),
+  gql('GraphQL records', 'query($n: String!) { records(dataset: $n) { nhits } }', { n: secret.records }),
+];
+
+describe('a private dataset, to a caller who may not read it', () => {
+  it.each(lookups)('is missing through $name', async (door) => {
+    const response = await call(door);
+    // 404, or the dialect's own answer for an unknown dataset (OpenSpending's /api/2 answers 400).
+    expect([400, 404]).toContain(response.status);
+    expect(await response.text()).not.toContain(marker);
+  });
+
+  it.each(graphLookups)('is NOT_FOUND through $name', async (door) => {
+    const response = await call(door);
+    const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+    expect(body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('answers exactly like a missing dataset', async () => {
+    for (const door of lookups) {
+      const missing = { ...door, path: door.path.replaceAll(/secret-(cube|records)/g, 'no-such-dataset') };
+      const [a, b] = await Promise.all([call(door), call(missing)]);
+      expect(a.status, door.name).toBe(b.status);
+      expect((await a.text()).replaceAll(/secret-(cube|records)/g, 'X'), door.name).toBe(
+        (await b.text()).replaceAll('no-such-dataset', 'X'),
+      );
+    }
+  });
+
+  it('never shows in catalog lists, facet counts or searches', async () => {
+    const names = async (key?: string) => {
+      const body = (await (await call(gql('all', '{ datasets(pageSize: 1000) { nodes { name } } }'), key)).json()) as {
+        data: { datasets: { nodes: { name: string }[] } };
+      };
+      return body.data.datasets.nodes.map((n) => n.name);
+    };
+    expect(await names()).not.toEqual(expect.arrayContaining([secret.cube]));
+    expect(await names()).not.toContain(secret.records);
+    expect(await names()).not.toContain(secret.awards);
+    const cubes = await (await call({ name: 'cubes', path: '/api/3/cubes' })).text();
+    expect(cubes).not.toContain(secret.cube);
+    const catalog = await (await call({ name: 'catalog', path: `/api/datasets/1.0/search?rows=1000&facet=publisher&facet=theme&facet=keyword` })).text();
+    expect(catalog).not.toContain(secret.records);
+    const anywhere = await (await call({ name: 'q', path: `/api/datasets/1.0/search?q=${marker}` })).json();
+    expect((anywhere as { nhits: number }).nhits).toBe(0);
+  });
+
+  it('adds nothing to award lists, totals or autocomplete', async () => {
+    const total = async (key?: string) => {
+      const response = await call(
+        { name: 'total', path: '/api/v1/awards/total/', method: 'POST', body: { field: 'total_obligation', aggregate: 'count', group: 'type' } },
+        key,
+      );
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { results: { aggregate: string | number }[] };
+      return body.results.reduce((sum, row) => sum + Number(row.aggregate), 0);
+    };
+    const list = async (key?: string) => {
+      const body = (await (await call({ name: 'list', path: '/api/v1/awards/?limit=1' }, key)).json()) as {
+        page_metadata: { count?: number; total?: number };
+      };
+      return body.page_metadata;
+    };
+    const anonymousTotal = await total();
+    const readerTotal = await total(readerKey);
+    expect(readerTotal).toBeGreaterThan(anonymousTotal);
+    expect(await list()).not.toEqual(await list(readerKey));
+  });
+});
+
+describe('a private dataset, to a key that may read it', () => {
+  it.each(lookups)('is served through $name', async (door) => {
+    const response = await call(door, readerKey);
+    expect(response.status).toBe(200);
+  });
+
+  it('is listed in the catalog', async () => {
+    const body = (await (await call(gql('all', '{ datasets(pageSize: 1000) { nodes { name } } }'), readerKey)).json()) as {
+      data: { datasets: { nodes: { name: string }[] } };
+    };
+    expect(body.data.datasets.nodes.map((n) => n.name)).toEqual(expect.arrayContaining(Object.values(secret)));
+  });
+});
+
