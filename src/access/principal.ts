@@ -43,7 +43,7 @@ export function permissionsOn(principal: Principal, dataset: { name: string; pri
     create: principal.kind === 'key' && (dataset === null ? can(principal, '*', 'write') : write),
     read: exists,
     update: write,
-    delete: exists && can(principal, name, 'admin'),
+    delete: write,
   };
 }
 

@@ -107,6 +107,8 @@ function reply(c: Context, params: Params, body: unknown, status = 200): Respons
   const text = JSON.stringify(body, null, params.get('pretty_print') === 'true' ? 4 : undefined);
   const format = params.get('format') ?? 'json';
   if (format === 'jsonp' || format === 'geojsonp') {
+    // JSONP lets any page read the answer with the visitor's credentials: only for plain reads.
+    if (c.req.method !== 'GET') throw badInput('format: JSONP is only served for GET requests', ['format']);
     const callback = params.get('callback') ?? 'callback';
     if (!/^[A-Za-z_$][\w$.]*$/.test(callback)) throw badInput('callback: not a valid JavaScript function name', ['callback']);
     return c.body(`${callback}(${text});`, status as 200, { 'content-type': 'application/javascript; charset=utf-8' });

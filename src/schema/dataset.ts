@@ -1,7 +1,7 @@
-import { visibleDatasets, type Principal } from '../access/principal.js';
+import { can, isVisible, visibleDatasets, type Principal } from '../access/principal.js';
 import { builder } from '../builder.js';
 import { db } from '../db.js';
-import { notFound } from '../errors.js';
+import { notFound, UserError } from '../errors.js';
 import { DatasetFamily } from '../generated/prisma/enums.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { searchCatalog } from '../records/catalog.js';
@@ -162,3 +162,35 @@ builder.queryFields((t) => ({
     },
   }),
 }));
+
+const DeleteDatasetInput = builder.inputType('DeleteDatasetInput', {
+  fields: (t) => ({ name: t.string({ required: true, description: 'Name of the dataset to delete.' }) }),
+});
+
+const DeleteDatasetPayload = builder.objectRef<{ name: string; family: string }>('DeleteDatasetPayload').implement({
+  description: 'The dataset that was deleted, with every row of it.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    family: t.field({ type: DatasetFamilyEnum, resolve: (p) => p.family as DatasetFamily }),
+  }),
+});
+
+builder.mutationField('deleteDataset', (t) =>
+  t.field({
+    type: DeleteDatasetPayload,
+    description: 'Deletes a dataset and all its rows. Needs an API key with write permission on it.',
+    args: { input: t.arg({ type: DeleteDatasetInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const dataset = await db.dataset.findUnique({ where: { name: input.name } });
+      if (!dataset || !isVisible(ctx.principal, dataset)) throw notFound(`no dataset named "${input.name}"`);
+      if (!can(ctx.principal, dataset.name, 'write')) {
+        throw new UserError(
+          ctx.principal.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN',
+          `deleting dataset "${dataset.name}" needs an API key with write permission on it`,
+        );
+      }
+      await db.dataset.delete({ where: { id: dataset.id } });
+      return { name: dataset.name, family: dataset.family };
+    },
+  }),
+);

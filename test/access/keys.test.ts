@@ -60,7 +60,7 @@ describe('API keys', () => {
       const response = await permissions('cra', { headers, search });
       expect(response.status).toBe(200);
       const body = (await response.json()) as { data: { permissions: Record<string, boolean> } };
-      expect(body.data.permissions).toEqual({ create: true, read: true, update: true, delete: false });
+      expect(body.data.permissions).toEqual({ create: true, read: true, update: true, delete: true });
     }
   });
 
@@ -95,5 +95,23 @@ describe('API keys', () => {
     }
     const rest = await app.request(`/api/2/permissions?dataset=cra&apikey=${revoked.slice(0, -1)}x`);
     expect(rest.status).toBe(401);
+  });
+});
+
+describe('JSONP', () => {
+  it('wraps GET answers in the callback, and is refused for POST', async () => {
+    const get = await app.request('/api/records/1.0/search?dataset=geonames-all-cities-with-a-population-1000&rows=1&format=jsonp&callback=show');
+    expect(get.status).toBe(200);
+    expect(get.headers.get('content-type')).toContain('application/javascript');
+    expect(await get.text()).toMatch(/^show\(\{"nhits":/);
+    const babbage = await app.request('/api/3/cubes?callback=show');
+    expect(await babbage.text()).toMatch(/^show\(\{"status":"ok"/);
+    const post = await app.request('/api/records/1.0/search', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'dataset=geonames-all-cities-with-a-population-1000&format=jsonp&callback=show',
+    });
+    expect(post.status).toBe(400);
+    expect(await post.text()).toContain('JSONP is only served for GET requests');
   });
 });

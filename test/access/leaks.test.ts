@@ -137,6 +137,26 @@ describe('a private dataset, to a caller who may not read it', () => {
     const readerTotal = await total(readerKey);
     expect(readerTotal).toBeGreaterThan(anonymousTotal);
     expect(await list()).not.toEqual(await list(readerKey));
+    const matchedIds = async (key?: string) => {
+      const response = await call(
+        {
+          name: 'autocomplete',
+          path: '/api/v1/awards/autocomplete/',
+          method: 'POST',
+          body: { fields: ['description'], value: 'a', limit: 500, matched_objects: true },
+        },
+        key,
+      );
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { matched_objects: { description: { id: number }[] } };
+      return new Set(body.matched_objects.description.map((award) => award.id));
+    };
+    const [anonymousIds, readerIds] = [await matchedIds(), await matchedIds(readerKey)];
+    const secretIds = new Set(
+      (await db.award.findMany({ where: { dataset: { name: secret.awards } }, select: { id: true } })).map((a) => a.id),
+    );
+    expect([...anonymousIds].some((id) => secretIds.has(id))).toBe(false);
+    expect([...readerIds].some((id) => secretIds.has(id))).toBe(true);
   });
 });
 
