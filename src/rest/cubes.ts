@@ -79,6 +79,27 @@ function paths(app: Hono, path: string, handler: ReturnType<typeof babbageRoute>
   app.get(`${path}/`, handler);
 }
 
+/** The facts and members answer: rows with their fields, order and paging, or the rows alone as CSV. */
+function listing(
+  c: Context,
+  query: Query,
+  filename: string,
+  total: Record<string, number>,
+  result: { data: Record<string, unknown>[]; cell: unknown; fields: string[]; order: unknown; page: number; pageSize: number },
+): Response {
+  if (query.format === 'csv') return csv(c, filename, result.fields, result.data);
+  return send(c, {
+    status: 'ok',
+    ...total,
+    data: result.data,
+    cell: result.cell,
+    fields: result.fields,
+    order: result.order,
+    page: result.page,
+    page_size: result.pageSize,
+  });
+}
+
 async function cubeParam(c: Context): Promise<CubeModel> {
   return loadCube(c.req.param('name') ?? '', principalOf(c));
 }
@@ -131,17 +152,7 @@ export function registerCubesRoutes(app: Hono): void {
         pageSize,
         pageNames,
       });
-      if (query.format === 'csv') return csv(c, `${model.name}-facts`, result.fields, result.data);
-      return send(c, {
-        status: 'ok',
-        total_fact_count: result.totalFactCount,
-        data: result.data,
-        cell: result.cell,
-        fields: result.fields,
-        order: result.order,
-        page: result.page,
-        page_size: result.pageSize,
-      });
+      return listing(c, query, `${model.name}-facts`, { total_fact_count: result.totalFactCount }, result);
     }),
   );
 
@@ -158,17 +169,7 @@ export function registerCubesRoutes(app: Hono): void {
         pageSize,
         pageNames,
       });
-      if (query.format === 'csv') return csv(c, `${model.name}-members`, result.fields, result.data);
-      return send(c, {
-        status: 'ok',
-        total_member_count: result.totalMemberCount,
-        data: result.data,
-        cell: result.cell,
-        fields: result.fields,
-        order: result.order,
-        page: result.page,
-        page_size: result.pageSize,
-      });
+      return listing(c, query, `${model.name}-members`, { total_member_count: result.totalMemberCount }, result);
     }),
   );
 
