@@ -3,7 +3,7 @@ import { db } from '../../db.js';
 import { visibleDatasets } from '../../access/principal.js';
 import { notFound } from '../../errors.js';
 import { AwardFilter } from './inputs/filter.js';
-import { countOf, hasNext, pageSource, reqOf, type PageSource } from './lib/pages.js';
+import { pageInfoFields, pageSource, type PageSource } from './lib/pages.js';
 import { listRequestOf } from './lib/requests.js';
 
 const fiscalYearOf = (date: Date | null) => (date ? (date.getUTCMonth() >= 9 ? date.getUTCFullYear() + 1 : date.getUTCFullYear()) : null);
@@ -45,12 +45,7 @@ export const AwardRef = builder.prismaObject('Award', {
 const AwardPage = builder.objectRef<PageSource>('AwardPage').implement({
   description: 'One page of awards with the total count and a `req` checksum that re-runs the request.',
   fields: (t) => ({
-    totalCount: t.int({ description: 'Awards matching the filter, over all pages.', resolve: countOf }),
-    page: t.int({ resolve: (s) => s.list.page }),
-    limit: t.int({ description: 'Rows per page (1 to 500).', resolve: (s) => s.list.limit }),
-    hasNextPage: t.boolean({ resolve: hasNext }),
-    hasPreviousPage: t.boolean({ resolve: (s) => s.list.page > 1 }),
-    req: t.string({ description: 'Pass as `req` (GraphQL or REST) to re-run this request with any page.', resolve: reqOf }),
+    ...pageInfoFields(t, 'Awards'),
     nodes: t.prismaField({
       type: ['Award'],
       resolve: (query, { list }) =>

@@ -3,7 +3,7 @@ import { db } from '../../db.js';
 import { visibleDatasets } from '../../access/principal.js';
 import { notFound } from '../../errors.js';
 import { TransactionFilter } from './inputs/filter.js';
-import { countOf, hasNext, pageSource, reqOf, type PageSource } from './lib/pages.js';
+import { pageInfoFields, pageSource, type PageSource } from './lib/pages.js';
 import { listRequestOf } from './lib/requests.js';
 
 builder.prismaObject('Transaction', {
@@ -33,12 +33,7 @@ builder.prismaObject('Transaction', {
 const TransactionPage = builder.objectRef<PageSource>('TransactionPage').implement({
   description: 'One page of transactions with the total count and a `req` checksum that re-runs the request.',
   fields: (t) => ({
-    totalCount: t.int({ description: 'Transactions matching the filter, over all pages.', resolve: countOf }),
-    page: t.int({ resolve: (s) => s.list.page }),
-    limit: t.int({ description: 'Rows per page (1 to 500).', resolve: (s) => s.list.limit }),
-    hasNextPage: t.boolean({ resolve: hasNext }),
-    hasPreviousPage: t.boolean({ resolve: (s) => s.list.page > 1 }),
-    req: t.string({ description: 'Pass as `req` (GraphQL or REST) to re-run this request with any page.', resolve: reqOf }),
+    ...pageInfoFields(t, 'Transactions'),
     nodes: t.prismaField({
       type: ['Transaction'],
       resolve: (query, { list }) =>

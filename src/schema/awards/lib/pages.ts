@@ -1,5 +1,6 @@
 import { countRows, prepareList, type PreparedList, type ListRequest, type Scope } from '../../../awards/queries.js';
 import { saveRequest } from '../../../awards/saved.js';
+import type { builder } from '../../../builder.js';
 import { storable } from './requests.js';
 
 export interface PageSource {
@@ -24,4 +25,18 @@ export async function hasNext(source: PageSource): Promise<boolean> {
 
 export function reqOf(source: PageSource): Promise<string> {
   return saveRequest(source.endpoint, storable(source.request));
+}
+
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
+/** The paging fields shared by AwardPage and TransactionPage; `noun` names the rows in descriptions. */
+export function pageInfoFields(t: PothosSchemaTypes.ObjectFieldBuilder<Types, PageSource>, noun: string) {
+  return {
+    totalCount: t.int({ description: `${noun} matching the filter, over all pages.`, resolve: countOf }),
+    page: t.int({ resolve: (s) => s.list.page }),
+    limit: t.int({ description: 'Rows per page (1 to 500).', resolve: (s) => s.list.limit }),
+    hasNextPage: t.boolean({ resolve: hasNext }),
+    hasPreviousPage: t.boolean({ resolve: (s) => s.list.page > 1 }),
+    req: t.string({ description: 'Pass as `req` (GraphQL or REST) to re-run this request with any page.', resolve: reqOf }),
+  };
 }
