@@ -1,12 +1,155 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDownload, waitForDownloads } from '../../src/awards/download.js';
-import { gql, loadAwardSamples, rest } from './samples.js';
+import { graphql } from '../gql/index.js';
+import type { AwardFilter } from '../gql/graphql.js';
+import { execute } from '../helpers.js';
+import { loadAwardSamples, rest } from './samples.js';
 
 beforeAll(async () => {
   await loadAwardSamples();
 });
 
 const FIXTURE = 'usaspending-fixture';
+
+const AwardsTransactionTotalsByDatePart = graphql(`
+  query AwardsTransactionTotalsByDatePart($p: DatePart, $dataset: String) {
+    transactionTotals(field: "federalActionObligation", group: ["actionDate"], datePart: $p, dataset: $dataset) {
+      totalCount
+      rows { item aggregate }
+    }
+  }
+`);
+
+const AwardsTransactionCountByFiscalYear = graphql(`
+  query AwardsTransactionCountByFiscalYear($dataset: String) {
+    transactionTotals(field: "federalActionObligation", aggregate: COUNT, group: ["actionDate"], datePart: FISCAL_YEAR, dataset: $dataset) {
+      rows { item aggregate }
+    }
+  }
+`);
+
+const AwardsTotalsByAgencyAndYear = graphql(`
+  query AwardsTotalsByAgencyAndYear {
+    awardTotals(field: "totalObligation", group: ["awardingAgency.toptierAgency.name", "dateSigned"], datePart: FISCAL_YEAR,
+      dataset: "usaspending-treasury-contracts") {
+      rows { item groups { field value } aggregate }
+    }
+  }
+`);
+
+const AwardsByReq = graphql(`
+  query AwardsByReq($req: String) {
+    awards(req: $req, limit: 3, page: 2) {
+      req
+      nodes { id }
+    }
+  }
+`);
+
+const AwardsReqOfTypeFilter = graphql(`
+  query AwardsReqOfTypeFilter($dataset: String) {
+    awards(filter: { field: "type", equals: "u" }, order: ["id"], dataset: $dataset) {
+      req
+    }
+  }
+`);
+
+const AwardsTotalsByReq = graphql(`
+  query AwardsTotalsByReq($req: String) {
+    awardTotals(req: $req) {
+      rows { item aggregate }
+    }
+  }
+`);
+
+const AwardsUnknownReq = graphql(`
+  query AwardsUnknownReq {
+    awards(req: "zzz") {
+      totalCount
+    }
+  }
+`);
+
+const AwardsTransactionWithAward = graphql(`
+  query AwardsTransactionWithAward {
+    transaction(id: 1) {
+      federalActionObligation
+      fiscalYear
+      award { id }
+    }
+  }
+`);
+
+const AwardsAwardWithAgency = graphql(`
+  query AwardsAwardWithAgency($id: ID!) {
+    award(id: $id) {
+      totalObligation
+      fiscalYear
+      awardingAgency { subtierAgency { name } }
+    }
+  }
+`);
+
+const AwardsMissingAward = graphql(`
+  query AwardsMissingAward {
+    award(id: 1) {
+      id
+    }
+  }
+`);
+
+const AwardsPageMetadata = graphql(`
+  query AwardsPageMetadata($dataset: String) {
+    awards(dataset: $dataset, limit: 10, page: 3) {
+      totalCount
+      page
+      limit
+      hasNextPage
+      hasPreviousPage
+      nodes { id }
+    }
+  }
+`);
+
+const AwardsCountByFilter = graphql(`
+  query AwardsCountByFilter($f: AwardFilter) {
+    awards(filter: $f) {
+      totalCount
+    }
+  }
+`);
+
+// Valid GraphQL: the bad field is only caught by the filter compiler at run time.
+const AwardsBadFilterField = graphql(`
+  query AwardsBadFilterField {
+    awards(filter: { and: [{ field: "type", equals: "A" }, { field: "totalObligation", search: "x" }] }) {
+      totalCount
+    }
+  }
+`);
+
+const AwardsAutocompleteInState = graphql(`
+  query AwardsAutocompleteInState {
+    autocomplete(fields: ["recipient.recipientName"], value: "utah", matchedObjects: true,
+      filter: { field: "recipient.location.stateCode", equals: "ut" }) {
+      field
+      values
+      count
+      matchedObjects { id recipient { recipientName } }
+    }
+  }
+`);
+
+const AwardsLocationAutocomplete = graphql(`
+  query AwardsLocationAutocomplete($value: String!) {
+    locationAutocomplete(value: $value) {
+      place
+      placeType
+      parent
+      matchedIds
+    }
+  }
+`);
 
 describe('totals', () => {
   it('transactions/total by action_date year, ordered by item (the guide example shape)', async () => {
@@ -26,18 +169,13 @@ describe('totals', () => {
   });
 
   it('quarter and fiscal year date parts work (quarter was a 500 upstream)', async () => {
-    for (const datePart of ['QUARTER', 'FISCAL_YEAR', 'MONTH', 'DAY']) {
-      const result = await gql(
-        `query ($p: DatePart) { transactionTotals(field: "federalActionObligation", group: ["actionDate"], datePart: $p, dataset: "${FIXTURE}") { totalCount rows { item aggregate } } }`,
-        { p: datePart },
-      );
+    for (const datePart of ['QUARTER', 'FISCAL_YEAR', 'MONTH', 'DAY'] as const) {
+      const result = await execute(AwardsTransactionTotalsByDatePart, { p: datePart, dataset: FIXTURE });
       expect(result.errors).toBeUndefined();
-      expect(result.data.transactionTotals.rows.length).toBeGreaterThan(0);
+      expect(result.data!.transactionTotals.rows.length).toBeGreaterThan(0);
     }
-    const fy = await gql(
-      `{ transactionTotals(field: "federalActionObligation", aggregate: COUNT, group: ["actionDate"], datePart: FISCAL_YEAR, dataset: "${FIXTURE}") { rows { item aggregate } } }`,
-    );
-    const total = fy.data.transactionTotals.rows.reduce((n: number, r: { aggregate: string }) => n + Number(r.aggregate), 0);
+    const fy = await execute(AwardsTransactionCountByFiscalYear, { dataset: FIXTURE });
+    const total = fy.data!.transactionTotals.rows.reduce((n, r) => n + Number(r.aggregate), 0);
     expect(total).toBe(32);
     const quarter = await rest('/api/v1/transactions/total/', { field: 'federal_action_obligation', group: 'action_date', date_part: 'quarter', dataset: FIXTURE });
     expect(quarter.status).toBe(200);
@@ -59,12 +197,11 @@ describe('totals', () => {
   });
 
   it('a date part applies to the date group among several (agency x fiscal year)', async () => {
-    const result = await gql(`{ awardTotals(field: "totalObligation", group: ["awardingAgency.toptierAgency.name", "dateSigned"], datePart: FISCAL_YEAR,
-      dataset: "usaspending-treasury-contracts") { rows { item groups { field value } aggregate } } }`);
+    const result = await execute(AwardsTotalsByAgencyAndYear);
     expect(result.errors).toBeUndefined();
-    const row = result.data.awardTotals.rows[0];
-    expect(row.groups[0].field).toBe('awardingAgency.toptierAgency.name');
-    expect(row.groups[1].value).toMatch(/^20\d\d$/);
+    const row = result.data!.awardTotals.rows[0]!;
+    expect(row.groups[0]!.field).toBe('awardingAgency.toptierAgency.name');
+    expect(row.groups[1]!.value).toMatch(/^20\d\d$/);
   });
 
   it('REST groups accept the upstream __fy transform', async () => {
@@ -118,25 +255,25 @@ describe('saved requests (req)', () => {
     expect(secondIds[0]).toBeGreaterThan(firstIds[2]);
     const viaBody = await rest('/api/v1/awards/', { req, page: 1, limit: 3 });
     expect(viaBody.json.results.map((r: { id: number }) => r.id)).toEqual(firstIds);
-    const graph = await gql(`{ awards(req: "${req}", limit: 3, page: 2) { req nodes { id } } }`);
-    expect(graph.data.awards.nodes.map((n: { id: string }) => Number(n.id))).toEqual(secondIds);
-    const same = await gql(`{ awards(filter: { field: "type", equals: "u" }, order: ["id"], dataset: "${FIXTURE}") { req } }`);
-    expect(same.data.awards.req).toBe(req);
+    const graph = await execute(AwardsByReq, { req });
+    expect(graph.data!.awards.nodes.map((n) => Number(n.id))).toEqual(secondIds);
+    const same = await execute(AwardsReqOfTypeFilter, { dataset: FIXTURE });
+    expect(same.data!.awards.req).toBe(req);
   });
 
   it('totals requests have their own checksums', async () => {
     const first = await rest('/api/v1/awards/total/', { field: 'total_obligation', group: 'type_description', dataset: FIXTURE });
     const again = await rest('/api/v1/awards/total/', { req: first.json.req });
     expect(again.json.results).toEqual(first.json.results);
-    const graph = await gql(`{ awardTotals(req: "${first.json.req}") { rows { item aggregate } } }`);
-    expect(graph.data.awardTotals.rows.map((r: { item: string }) => r.item)).toEqual(first.json.results.map((r: { item: string }) => r.item));
+    const graph = await execute(AwardsTotalsByReq, { req: first.json.req as string });
+    expect(graph.data!.awardTotals.rows.map((r) => r.item)).toEqual(first.json.results.map((r: { item: string }) => r.item));
   });
 
   it('an unknown req is a 400 / BAD_USER_INPUT', async () => {
     const { status, json } = await rest('/api/v1/awards/?req=abcdef01234');
     expect(status).toBe(400);
     expect(json.message).toBe("Requested 'req' 'abcdef01234' does not exist or has expired.");
-    const graph = await gql('{ awards(req: "zzz") { totalCount } }');
+    const graph = await execute(AwardsUnknownReq);
     expect(graph.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
@@ -167,18 +304,18 @@ describe('lists, details and shaping', () => {
     expect(one.json.federal_action_obligation).toBe('232143.26');
     expect((await rest('/api/v1/transactions/999999999/')).status).toBe(404);
     expect((await rest('/api/v1/awards/abc/')).status).toBe(404);
-    const graph = await gql('{ transaction(id: 1) { federalActionObligation fiscalYear award { id } } }');
-    expect(graph.data.transaction).toEqual({ federalActionObligation: '232143.26', fiscalYear: 2016, award: { id: '47856' } });
-    const award = await gql('{ award(id: 47587) { totalObligation fiscalYear awardingAgency { subtierAgency { name } } } }');
-    expect(award.data.award).toEqual({ totalObligation: '15000', fiscalYear: 2016, awardingAgency: { subtierAgency: { name: 'DEPARTMENT OF ARACHNID DISPOSAL' } } });
-    const missing = await gql('{ award(id: 1) { id } }');
+    const graph = await execute(AwardsTransactionWithAward);
+    expect(graph.data!.transaction).toEqual({ federalActionObligation: '232143.26', fiscalYear: 2016, award: { id: '47856' } });
+    const award = await execute(AwardsAwardWithAgency, { id: 47587 });
+    expect(award.data!.award).toEqual({ totalObligation: '15000', fiscalYear: 2016, awardingAgency: { subtierAgency: { name: 'DEPARTMENT OF ARACHNID DISPOSAL' } } });
+    const missing = await execute(AwardsMissingAward);
     expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
   it('GraphQL page metadata', async () => {
-    const result = await gql(`{ awards(dataset: "${FIXTURE}", limit: 10, page: 3) { totalCount page limit hasNextPage hasPreviousPage nodes { id } } }`);
-    expect(result.data.awards).toMatchObject({ totalCount: 26, page: 3, limit: 10, hasNextPage: false, hasPreviousPage: true });
-    expect(result.data.awards.nodes).toHaveLength(6);
+    const result = await execute(AwardsPageMetadata, { dataset: FIXTURE });
+    expect(result.data!.awards).toMatchObject({ totalCount: 26, page: 3, limit: 10, hasNextPage: false, hasPreviousPage: true });
+    expect(result.data!.awards.nodes).toHaveLength(6);
   });
 
   it('cents survive the round trip', async () => {
@@ -218,15 +355,15 @@ describe('bad input', () => {
     const deeper = await rest('/api/v1/awards/', { filters });
     expect(deeper.status).toBe(400);
     expect(deeper.json.message).toMatch(/nested deeper/);
-    const graph = await gql('query ($f: AwardFilter) { awards(filter: $f) { totalCount } }', {
-      f: Array.from({ length: 99 }).reduce<unknown>((inner) => ({ not: inner }), { field: 'type', equals: 'u' }),
+    const graph = await execute(AwardsCountByFilter, {
+      f: Array.from({ length: 99 }).reduce<AwardFilter>((inner) => ({ not: inner }), { field: 'type', equals: 'u' }),
     });
     expect(graph.errors).toBeUndefined();
-    expect(graph.data.awards.totalCount).toBeGreaterThan(0);
+    expect(graph.data!.awards.totalCount).toBeGreaterThan(0);
   });
 
   it('GraphQL answers BAD_USER_INPUT naming the node', async () => {
-    const result = await gql('{ awards(filter: { and: [{ field: "type", equals: "A" }, { field: "totalObligation", search: "x" }] }) { totalCount } }');
+    const result = await execute(AwardsBadFilterField);
     expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(result.errors?.[0]?.message).toMatch(/^filter\.and\[1\]\.field: Invalid field: 'totalObligation'/);
   });
@@ -255,11 +392,10 @@ describe('autocomplete', () => {
   });
 
   it('GraphQL autocomplete with a filter', async () => {
-    const result = await gql(`{ autocomplete(fields: ["recipient.recipientName"], value: "utah", matchedObjects: true,
-      filter: { field: "recipient.location.stateCode", equals: "ut" }) { field values count matchedObjects { id recipient { recipientName } } } }`);
+    const result = await execute(AwardsAutocompleteInState);
     expect(result.errors).toBeUndefined();
-    expect(result.data.autocomplete[0].values).toEqual(['UTAH STATE UNIVERSITY']);
-    expect(result.data.autocomplete[0].matchedObjects.length).toBeGreaterThan(0);
+    expect(result.data!.autocomplete[0]!.values).toEqual(['UTAH STATE UNIVERSITY']);
+    expect(result.data!.autocomplete[0]!.matchedObjects!.length).toBeGreaterThan(0);
   });
 
   it('location autocomplete: states, countries and congressional districts', async () => {
@@ -267,11 +403,11 @@ describe('autocomplete', () => {
     expect(status).toBe(200);
     expect(json).toContainEqual(expect.objectContaining({ place: 'UT', place_type: 'STATE' }));
     expect(json).toContainEqual(expect.objectContaining({ place: 'UNITED STATES', place_type: 'COUNTRY', parent: 'USA' }));
-    const district = await gql('{ locationAutocomplete(value: "VA-1") { place placeType parent matchedIds } }');
-    expect(district.data.locationAutocomplete).toContainEqual(
+    const district = await execute(AwardsLocationAutocomplete, { value: 'VA-1' });
+    expect(district.data!.locationAutocomplete).toContainEqual(
       expect.objectContaining({ place: 'VA-11', placeType: 'CONGRESSIONAL DISTRICT', parent: 'Virginia' }),
     );
-    expect(district.data.locationAutocomplete.every((p: { place: string }) => p.place.startsWith('VA-1'))).toBe(true);
+    expect(district.data!.locationAutocomplete.every((p) => p.place.startsWith('VA-1'))).toBe(true);
     const bad = await rest('/api/v1/references/locations/geocomplete/', { value: 'u', scope: 'mars' });
     expect(bad.status).toBe(400);
   });

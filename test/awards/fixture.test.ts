@@ -1,6 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/db.js';
-import { gql, loadAwardSamples, rest } from './samples.js';
+import { graphql } from '../gql/index.js';
+import { execute } from '../helpers.js';
+import { loadAwardSamples, rest } from './samples.js';
+
+const AwardsFixtureTotalsByType = graphql(`
+  query AwardsFixtureTotalsByType {
+    awardTotals(field: "totalObligation", group: ["typeDescription"], dataset: "usaspending-fixture") {
+      rows { item aggregate }
+    }
+  }
+`);
 
 beforeAll(async () => {
   await loadAwardSamples();
@@ -68,9 +78,9 @@ describe('upstream expectations', () => {
   });
 
   it('GraphQL awardTotals gives the same', async () => {
-    const result = await gql(`{ awardTotals(field: "totalObligation", group: ["typeDescription"], dataset: "usaspending-fixture") { rows { item aggregate } } }`);
+    const result = await execute(AwardsFixtureTotalsByType);
     expect(result.errors).toBeUndefined();
-    expect(result.data.awardTotals.rows).toContainEqual({ item: 'Cooperative Agreement', aggregate: '954392.01' });
+    expect(result.data!.awardTotals.rows).toContainEqual({ item: 'Cooperative Agreement', aggregate: '954392.01' });
   });
 
   it('lists awards with page metadata, nested agency, recipient and location', async () => {

@@ -1,7 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/db.js';
 import { awardInclude } from '../../src/awards/queries.js';
-import { gql, loadAwardSamples, rest } from './samples.js';
+import { graphql } from '../gql/index.js';
+import type { AwardFilter } from '../gql/graphql.js';
+import { execute } from '../helpers.js';
+import { loadAwardSamples, rest } from './samples.js';
 
 type AwardRow = Awaited<ReturnType<typeof allAwards>>[number];
 
@@ -15,10 +18,18 @@ async function restIds(dataset: string, filters: unknown): Promise<number[]> {
   return json.results.map((r: { id: number }) => r.id).sort((a: number, b: number) => a - b);
 }
 
-async function graphqlIds(dataset: string, filter: unknown): Promise<number[]> {
-  const result = await gql('query ($f: AwardFilter, $d: String) { awards(filter: $f, dataset: $d, limit: 500) { nodes { id } } }', { f: filter, d: dataset });
+const AwardsIdsByFilter = graphql(`
+  query AwardsIdsByFilter($f: AwardFilter, $d: String) {
+    awards(filter: $f, dataset: $d, limit: 500) {
+      nodes { id }
+    }
+  }
+`);
+
+async function graphqlIds(dataset: string, filter: AwardFilter): Promise<number[]> {
+  const result = await execute(AwardsIdsByFilter, { f: filter, d: dataset });
   expect(result.errors).toBeUndefined();
-  return result.data.awards.nodes.map((n: { id: string }) => Number(n.id)).sort((a: number, b: number) => a - b);
+  return result.data!.awards.nodes.map((n) => Number(n.id)).sort((a, b) => a - b);
 }
 
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
@@ -31,7 +42,7 @@ interface Case {
   name: string;
   dataset: string;
   rest: unknown[];
-  graphql: unknown;
+  graphql: AwardFilter;
   oracle: (a: AwardRow) => boolean;
 }
 

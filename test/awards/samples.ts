@@ -28,17 +28,3 @@ export async function rest(path: string, body?: unknown): Promise<{ status: numb
   }
   return { status: response.status, json };
 }
-
-export interface GqlResult {
-  data?: any;
-  errors?: { message: string; extensions?: Record<string, unknown> }[];
-}
-
-export async function gql(query: string, variables: Record<string, unknown> = {}): Promise<GqlResult> {
-  const response = await app.request('/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as GqlResult;
-}

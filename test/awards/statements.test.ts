@@ -1,7 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapter } from '../../src/db.js';
-import { gql, loadAwardSamples, rest } from './samples.js';
+import { graphql } from '../gql/index.js';
+import { execute } from '../helpers.js';
+import { loadAwardSamples, rest } from './samples.js';
 
 /** Counts SQL statements reaching the database driver (PGlite client or pg pool): no mocking, only observation. */
 function statementCounter() {
@@ -38,18 +40,21 @@ function statementCounter() {
   };
 }
 
-const QUERY = `query ($limit: Int) {
-  awards(limit: $limit, order: ["id"]) {
-    totalCount
-    nodes {
-      id totalObligation
-      awardingAgency { toptierAgency { name } subtierAgency { name } }
-      fundingAgency { toptierAgency { name } }
-      recipient { recipientName location { stateCode cityName } }
-      placeOfPerformance { stateCode countryName }
+const AwardsNestedList = graphql(`
+  query AwardsNestedList($limit: Int) {
+    awards(limit: $limit, order: ["id"]) {
+      totalCount
+      nodes {
+        id
+        totalObligation
+        awardingAgency { toptierAgency { name } subtierAgency { name } }
+        fundingAgency { toptierAgency { name } }
+        recipient { recipientName location { stateCode cityName } }
+        placeOfPerformance { stateCode countryName }
+      }
     }
   }
-}`;
+`);
 
 let counter: ReturnType<typeof statementCounter>;
 
@@ -63,9 +68,9 @@ afterAll(() => counter.restore());
 describe('nested award lists cost a fixed number of SQL statements', () => {
   it('GraphQL: 2 rows and 200 rows take the same number of statements', async () => {
     const run = (limit: number) => async () => {
-      const result = await gql(QUERY, { limit });
+      const result = await execute(AwardsNestedList, { limit });
       expect(result.errors).toBeUndefined();
-      expect(result.data.awards.nodes.length).toBe(Math.min(limit, result.data.awards.totalCount));
+      expect(result.data!.awards.nodes.length).toBe(Math.min(limit, result.data!.awards.totalCount));
     };
     await run(2)();
     const small = await counter.measure(run(2));

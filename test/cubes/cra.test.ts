@@ -1,17 +1,17 @@
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { parse } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/db.js';
 import { ingest } from '../../src/ingest/index.js';
+import { graphql } from '../gql/index.js';
+import type { CubesAggregateQueryVariables } from '../gql/graphql.js';
 import { app, errorCodes, execute } from '../helpers.js';
 
 const craPath = new URL('../../samples/cubes/cra', import.meta.url).pathname;
 
+// REST bodies are untyped JSON; GraphQL results are typed by codegen (JSON scalars are `unknown`).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Data = any;
-function gql(source: string): TypedDocumentNode<Data, Record<string, unknown>> {
-  return parse(source) as TypedDocumentNode<Data, Record<string, unknown>>;
-}
+/** A JSON object keyed by ref (fact data, cell keys and values, summaries, members). */
+type Row = Record<string, Data>;
 
 async function getJson(path: string): Promise<{ status: number; body: Data }> {
   const response = await app.request(path);
@@ -22,8 +22,8 @@ beforeAll(async () => {
   await ingest(db, { path: craPath, name: 'cra' });
 });
 
-const AGGREGATE = gql(`
-  query ($name: String!, $drilldown: [String!], $aggregates: [String!], $cut: String, $filter: CubeFilter,
+const AGGREGATE = graphql(`
+  query CubesAggregate($name: String!, $drilldown: [String!], $aggregates: [String!], $cut: String, $filter: CubeFilter,
          $order: [CubeOrder!], $page: Int! = 1, $pageSize: Int! = 100) {
     cube(name: $name) {
       aggregate(drilldown: $drilldown, aggregates: $aggregates, cut: $cut, filter: $filter, order: $order,
@@ -34,8 +34,8 @@ const AGGREGATE = gql(`
   }
 `);
 
-const FACTS = gql(`
-  query ($name: String!, $cut: String, $filter: CubeFilter, $fields: [String!], $order: [CubeOrder!],
+const FACTS = graphql(`
+  query CubesFacts($name: String!, $cut: String, $filter: CubeFilter, $fields: [String!], $order: [CubeOrder!],
          $page: Int! = 1, $pageSize: Int! = 100) {
     cube(name: $name) {
       facts(cut: $cut, filter: $filter, fields: $fields, order: $order, page: $page, pageSize: $pageSize) {
@@ -45,46 +45,72 @@ const FACTS = gql(`
   }
 `);
 
+const CubesModel = graphql(`
+  query CubesModel {
+    cubes {
+      name
+    }
+    cube(name: "cra") {
+      name
+      title
+      dataset { name family }
+      hierarchies { name }
+      dimensions { name keyAttribute labelAttribute cardinality hierarchy attributes { name ref type } }
+      measures { name currency }
+      aggregates { ref label function measure }
+      model
+    }
+  }
+`);
+
+const CubesMembers = graphql(`
+  query CubesMembers {
+    cube(name: "cra") {
+      members(dimension: "cofog1", pageSize: 2, order: [{ ref: "cofog1.label", direction: DESC }]) {
+        totalCount
+        fields
+        nodes
+      }
+    }
+  }
+`);
+
+const CubesAggregatePageSize = graphql(`
+  query CubesAggregatePageSize($pageSize: Int!) {
+    cube(name: "cra") {
+      aggregate(pageSize: $pageSize) {
+        totalCellCount
+      }
+    }
+  }
+`);
+
 describe('cra through GraphQL', () => {
   it('lists the cube with its model', async () => {
-    const result = await execute(
-      gql(`{
-        cubes { name }
-        cube(name: "cra") {
-          name title
-          dataset { name family }
-          hierarchies { name }
-          dimensions { name keyAttribute labelAttribute cardinality hierarchy attributes { name ref type } }
-          measures { name currency }
-          aggregates { ref label function measure }
-          model
-        }
-      }`),
-      {} as Record<string, unknown>,
-    );
+    const result = await execute(CubesModel);
     expect(result.errors).toBeUndefined();
-    expect(result.data.cubes.map((c: Data) => c.name)).toContain('cra');
-    const cube = result.data.cube;
+    expect(result.data!.cubes.map((c) => c.name)).toContain('cra');
+    const cube = result.data!.cube;
     expect(cube.dataset).toEqual({ name: 'cra', family: 'CUBE' });
     expect(cube.hierarchies).toEqual([]);
-    const cofog1 = cube.dimensions.find((d: Data) => d.name === 'cofog1');
+    const cofog1 = cube.dimensions.find((d) => d.name === 'cofog1')!;
     expect(cofog1).toMatchObject({ keyAttribute: 'name', labelAttribute: 'label', cardinality: 4, hierarchy: null });
-    expect(cube.dimensions.find((d: Data) => d.name === 'time').attributes).toEqual([{ name: 'year', ref: 'time.year', type: 'INTEGER' }]);
-    expect(cofog1.attributes.map((a: Data) => a.ref)).toContain('cofog1.label');
-    expect(cube.measures.map((m: Data) => m.name)).toEqual(['amount', 'total']);
-    expect(cube.aggregates.map((a: Data) => a.ref)).toEqual(['_count', 'amount.sum', 'total.sum']);
+    expect(cube.dimensions.find((d) => d.name === 'time')!.attributes).toEqual([{ name: 'year', ref: 'time.year', type: 'INTEGER' }]);
+    expect(cofog1.attributes.map((a) => a.ref)).toContain('cofog1.label');
+    expect(cube.measures.map((m) => m.name)).toEqual(['amount', 'total']);
+    expect(cube.aggregates.map((a) => a.ref)).toEqual(['_count', 'amount.sum', 'total.sum']);
     expect(cube.aggregates[0]).toMatchObject({ label: 'Facts', function: 'count', measure: null });
-    expect(cube.model.dimensions.cofog1).toMatchObject({ key_ref: 'cofog1.name', label_ref: 'cofog1.label', cardinality_class: 'tiny' });
+    expect((cube.model as Data).dimensions.cofog1).toMatchObject({ key_ref: 'cofog1.name', label_ref: 'cofog1.label', cardinality_class: 'tiny' });
   });
 
   it('has 36 facts, 12 with cofog1 "4"', async () => {
     const all = await execute(FACTS, { name: 'cra', pageSize: 5 });
-    expect(all.data.cube.facts.totalCount).toBe(36);
-    expect(all.data.cube.facts.nodes).toHaveLength(5);
-    expect(all.data.cube.facts.nodes[0].rowNumber).toBe(1);
+    expect(all.data!.cube.facts.totalCount).toBe(36);
+    expect(all.data!.cube.facts.nodes).toHaveLength(5);
+    expect(all.data!.cube.facts.nodes[0]!.rowNumber).toBe(1);
     const cut = await execute(FACTS, { name: 'cra', cut: 'cofog1:"4"' });
-    expect(cut.data.cube.facts.totalCount).toBe(12);
-    expect(cut.data.cube.facts.nodes.every((n: Data) => n.data['cofog1.name'] === '4')).toBe(true);
+    expect(cut.data!.cube.facts.totalCount).toBe(12);
+    expect(cut.data!.cube.facts.nodes.every((n) => (n.data as Row)['cofog1.name'] === '4')).toBe(true);
   });
 
   it('selects fields and orders facts', async () => {
@@ -94,20 +120,20 @@ describe('cra through GraphQL', () => {
       order: [{ ref: 'amount', direction: 'DESC' }],
       pageSize: 3,
     });
-    const facts = result.data.cube.facts;
+    const facts = result.data!.cube.facts;
     expect(facts.fields).toEqual(['cofog1.name', 'cofog1.change_date', 'cofog1.description', 'cofog1.label', 'amount']);
-    const amounts = facts.nodes.map((n: Data) => n.data.amount);
+    const amounts: number[] = facts.nodes.map((n) => (n.data as Row).amount);
     expect(amounts).toEqual([...amounts].sort((a, b) => b - a));
-    expect(Object.keys(facts.nodes[0].data)).toEqual(facts.fields);
+    expect(Object.keys(facts.nodes[0]!.data as Row)).toEqual(facts.fields);
   });
 
   it('drills down by cap_or_cur: CAP first with 15 facts summing to -608400000', async () => {
     const result = await execute(AGGREGATE, { name: 'cra', drilldown: ['cap_or_cur'], order: [{ ref: 'cap_or_cur' }] });
     expect(result.errors).toBeUndefined();
-    const agg = result.data.cube.aggregate;
+    const agg = result.data!.cube.aggregate;
     expect(agg.totalCellCount).toBe(2);
-    expect(agg.cells[0].key['cap_or_cur.code']).toBe('CAP');
-    expect(agg.cells[0].values).toMatchObject({ _count: 15, 'amount.sum': -608400000 });
+    expect((agg.cells[0]!.key as Row)['cap_or_cur.code']).toBe('CAP');
+    expect(agg.cells[0]!.values).toMatchObject({ _count: 15, 'amount.sum': -608400000 });
     expect(agg.summary).toEqual({ _count: 36, 'amount.sum': -371500000, 'total.sum': -371500000 });
   });
 
@@ -119,62 +145,62 @@ describe('cra through GraphQL', () => {
       pageSize: 1,
       page: 2,
     });
-    const agg = result.data.cube.aggregate;
+    const agg = result.data!.cube.aggregate;
+    const summary = agg.summary as Row;
     expect(agg.cells).toHaveLength(1);
     expect(agg.totalCellCount).toBe(4);
-    expect(agg.summary._count).toBe(36);
-    expect(agg.summary['amount.sum']).toBe(-371500000);
-    expect(agg.summary['amount.avg']).toBeCloseTo(-371500000 / 36, 3);
-    expect(agg.summary['amount.min']).toBeLessThanOrEqual(agg.cells[0].values['amount.min']);
+    expect(summary._count).toBe(36);
+    expect(summary['amount.sum']).toBe(-371500000);
+    expect(summary['amount.avg']).toBeCloseTo(-371500000 / 36, 3);
+    expect(summary['amount.min']).toBeLessThanOrEqual((agg.cells[0]!.values as Row)['amount.min']);
   });
 
   it('filters with the shared grammar: negation, comparisons, in, or', async () => {
     const not4 = await execute(FACTS, { name: 'cra', filter: { not: { field: 'cofog1', equals: '4' } }, pageSize: 0 });
-    expect(not4.data.cube.facts.totalCount).toBe(24);
+    expect(not4.data!.cube.facts.totalCount).toBe(24);
     const big = await execute(FACTS, { name: 'cra', filter: { field: 'amount', gt: 40000000 }, pageSize: 100 });
-    expect(big.data.cube.facts.nodes.every((n: Data) => n.data.amount > 40000000)).toBe(true);
+    expect(big.data!.cube.facts.nodes.every((n) => (n.data as Row).amount > 40000000)).toBe(true);
     const years = await execute(FACTS, {
       name: 'cra',
       filter: { and: [{ field: 'time.year', range: { from: 2005, to: 2007 } }, { field: 'cofog1', in: ['4', '10'] }] },
       pageSize: 100,
     });
-    for (const n of years.data.cube.facts.nodes) {
-      expect(n.data['time.year']).toBeGreaterThanOrEqual(2005);
-      expect(n.data['time.year']).toBeLessThanOrEqual(2007);
-      expect(['4', '10']).toContain(n.data['cofog1.name']);
+    for (const { data } of years.data!.cube.facts.nodes) {
+      const n = data as Row;
+      expect(n['time.year']).toBeGreaterThanOrEqual(2005);
+      expect(n['time.year']).toBeLessThanOrEqual(2007);
+      expect(['4', '10']).toContain(n['cofog1.name']);
     }
     const contains = await execute(FACTS, { name: 'cra', filter: { field: 'region', contains: 'england' }, pageSize: 0 });
     const nulls = await execute(FACTS, { name: 'cra', filter: { field: 'cofog3.name', isNull: true }, pageSize: 0 });
-    expect(contains.data.cube.facts.totalCount).toBeGreaterThan(0);
-    expect(nulls.data.cube.facts.totalCount).toBeGreaterThan(0);
+    expect(contains.data!.cube.facts.totalCount).toBeGreaterThan(0);
+    expect(nulls.data!.cube.facts.totalCount).toBeGreaterThan(0);
   });
 
   it('cuts with extensions: negative cuts, comparisons and ranges', async () => {
     const neg = await execute(FACTS, { name: 'cra', cut: '!cofog1:"4"', pageSize: 0 });
-    expect(neg.data.cube.facts.totalCount).toBe(24);
+    expect(neg.data!.cube.facts.totalCount).toBe(24);
     const range = await execute(AGGREGATE, { name: 'cra', cut: 'time.year:2006-2008', drilldown: ['time'] });
-    expect(range.data.cube.aggregate.cells.map((c: Data) => c.key['time.year'])).toEqual([2006, 2007, 2008]);
+    expect(range.data!.cube.aggregate.cells.map((c) => (c.key as Row)['time.year'])).toEqual([2006, 2007, 2008]);
     const gt = await execute(AGGREGATE, { name: 'cra', cut: 'time.year:>2009', drilldown: ['time'] });
-    expect(gt.data.cube.aggregate.cells.map((c: Data) => c.key['time.year'])).toEqual([2010]);
+    expect(gt.data!.cube.aggregate.cells.map((c) => (c.key as Row)['time.year'])).toEqual([2010]);
   });
 
   it('lists members of a dimension with a total', async () => {
-    const result = await execute(
-      gql(`{ cube(name: "cra") { members(dimension: "cofog1", pageSize: 2, order: [{ ref: "cofog1.label", direction: DESC }]) {
-        totalCount fields nodes } } }`),
-      {} as Record<string, unknown>,
-    );
-    const page = result.data.cube.members;
+    const result = await execute(CubesMembers);
+    expect(result.errors).toBeUndefined();
+    const page = result.data!.cube.members;
+    const nodes = page.nodes as Row[];
     expect(page.totalCount).toBe(4);
     expect(page.nodes).toHaveLength(2);
     expect(page.fields[0]).toBe('cofog1.name');
-    expect(page.nodes[0]['cofog1.label'] >= page.nodes[1]['cofog1.label']).toBe(true);
+    expect(nodes[0]!['cofog1.label'] >= nodes[1]!['cofog1.label']).toBe(true);
   });
 
   it('reports unknown cube, refs and bad pages as coded errors naming the part', async () => {
     const unknownCube = await execute(FACTS, { name: 'no-such-cube' });
     expect(errorCodes(unknownCube)).toEqual(['NOT_FOUND']);
-    const cases: [Record<string, unknown>, RegExp][] = [
+    const cases: [Partial<CubesAggregateQueryVariables>, RegExp][] = [
       [{ drilldown: ['nope'] }, /drilldown.*"nope"/],
       [{ drilldown: ['amount'] }, /'amount' is a measure/],
       [{ aggregates: ['amount.median'] }, /unknown aggregate "amount.median"/],
@@ -189,8 +215,7 @@ describe('cra through GraphQL', () => {
       [{ filter: { and: [{ field: 'cofog1', equals: '4' }, { field: 'foo', equals: 1 }] } }, /filter.and\[1\].field: unknown field "foo"/],
       [{ filter: { field: 'cofog1', equals: '4', in: ['4'] } }, /exactly one operator/],
     ];
-    const small = gql(`query ($pageSize: Int!) { cube(name: "cra") { aggregate(pageSize: $pageSize) { totalCellCount } } }`);
-    const huge = await execute(small, { pageSize: 20_000 });
+    const huge = await execute(CubesAggregatePageSize, { pageSize: 20_000 });
     expect(errorCodes(huge)).toEqual(['BAD_USER_INPUT']);
     expect(huge.errors![0]!.message).toBe('pageSize: must be an integer from 0 to 10000, got 20000');
     for (const [variables, message] of cases) {

@@ -1,13 +1,38 @@
-import { parse } from 'graphql';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../gql/index.js';
 import { app, errorCodes, execute } from '../helpers.js';
 import { countBy, exported } from './expected.js';
 import { GEONAMES, geonames } from './fixture.js';
 
 beforeAll(geonames);
 
-const gql = <R = any, V = any>(source: string) => parse(source) as unknown as TypedDocumentNode<R, V>;
+const RecordsAnalyzeYears = graphql(`
+  query RecordsAnalyzeYears($d: String!) {
+    analyze(dataset: $d, x: "modification_date", precision: year, sort: "-x",
+      series: [{ name: "n", func: COUNT, cumulative: true }, { name: "avg", func: AVG, expr: "population" }]) {
+      x
+      series { name value }
+    }
+  }
+`);
+
+const RecordsAnalyzeGeoX = graphql(`
+  query RecordsAnalyzeGeoX($d: String!) {
+    analyze(dataset: $d, x: "coordinates", series: [{ name: "n", func: COUNT }]) {
+      x
+    }
+  }
+`);
+
+const RecordsGeoclusterWar = graphql(`
+  query RecordsGeoclusterWar($d: String!) {
+    geocluster(dataset: $d, q: """#startswith(name, "War")""", clusterprecision: 3, clusterdistance: 100) {
+      countMin
+      countMax
+      clusters { count center geometry }
+    }
+  }
+`);
 
 async function get(path: string, params: Record<string, string>) {
   const response = await app.request(`${path}?${new URLSearchParams({ dataset: GEONAMES, ...params })}`);
@@ -35,15 +60,11 @@ describe('analyze', () => {
   });
 
   it('buckets dates by precision and periodic, sorts, limits and accumulates', async () => {
-    const result = await execute(
-      gql(`query($d: String!) { analyze(dataset: $d, x: "modification_date", precision: year, sort: "-x",
-        series: [{name: "n", func: COUNT, cumulative: true}, {name: "avg", func: AVG, expr: "population"}]) { x series { name value } } }`),
-      { d: GEONAMES },
-    );
+    const result = await execute(RecordsAnalyzeYears, { d: GEONAMES });
     const years = [...countBy((r) => r.fields.modification_date.slice(0, 4)).entries()].sort();
     let total = 0;
     const cumulative = years.map(([y, n]) => [Number(y), (total += n)]);
-    expect(result.data?.analyze.map((p: any) => [p.x.year, p.series[0].value])).toEqual(cumulative);
+    expect(result.data?.analyze.map((p) => [(p.x as { year: number }).year, p.series[0]!.value])).toEqual(cumulative);
     const monthly = await get('/api/records/1.0/analyze', { x: 'modification_date', periodic: 'month', 'y.n.func': 'COUNT', sort: 'n', maxpoints: '2' });
     const months = [...countBy((r) => String(Number(r.fields.modification_date.slice(5, 7)))).entries()].sort((a, b) => b[1] - a[1]);
     expect(monthly.body).toEqual(months.slice(0, 2).map(([m, n]) => ({ x: { month: Number(m) }, n })));
@@ -58,7 +79,7 @@ describe('analyze', () => {
     expect((await get('/api/records/1.0/analyze', { x: 'feature_code', 'y.s.func': 'AVG', 'y.s.expr': 'name * 2' })).body.error).toMatch(/not a number/);
     expect((await get('/api/records/1.0/analyze', { x: 'feature_code', 'y.s.func': 'MEDIAN', 'y.s.expr': 'population' })).status).toBe(400);
     expect((await get('/api/records/1.0/analyze', { x: 'feature_code', 'y.s.func': 'AVG', 'y.s.expr': 'evil(population)' })).body.error).toMatch(/unknown function "evil"/);
-    const bad = await execute(gql(`query { analyze(dataset: "${GEONAMES}", x: "coordinates", series: [{name: "n", func: COUNT}]) { x } }`));
+    const bad = await execute(RecordsAnalyzeGeoX, { d: GEONAMES });
     expect(errorCodes(bad)).toEqual(['BAD_USER_INPUT']);
   });
 });
@@ -84,11 +105,8 @@ describe('geocluster', () => {
   });
 
   it('applies the filtering context and reports bad parameters', async () => {
-    const result = await execute(
-      gql(`query($d: String!) { geocluster(dataset: $d, q: "#startswith(name, \\"War\\")", clusterprecision: 3, clusterdistance: 100) { countMin countMax clusters { count center geometry } } }`),
-      { d: GEONAMES },
-    );
-    expect(result.data?.geocluster.clusters.reduce((n: number, c: any) => n + c.count, 0)).toBe(6);
+    const result = await execute(RecordsGeoclusterWar, { d: GEONAMES });
+    expect(result.data?.geocluster.clusters.reduce((n, c) => n + c.count, 0)).toBe(6);
     expect((await get('/api/records/1.0/geocluster', { clusterdistance: '50' })).status).toBe(400);
     expect((await get('/api/records/1.0/geocluster', { clusterprecision: '20', shapeprecision: '10', clusterdistance: '5' })).body.error).toMatch(/must not exceed 29/);
   });

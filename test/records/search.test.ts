@@ -1,13 +1,10 @@
-import { parse } from 'graphql';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../gql/index.js';
 import { app, errorCodes, execute } from '../helpers.js';
 import { countBy, exported, meters } from './expected.js';
 import { GEONAMES, geonames } from './fixture.js';
 
 beforeAll(geonames);
-
-const gql = <R = any, V = any>(source: string) => parse(source) as unknown as TypedDocumentNode<R, V>;
 
 async function rest(path: string, params: Record<string, string | string[]> = {}) {
   const search = new URLSearchParams();
@@ -18,13 +15,25 @@ async function rest(path: string, params: Record<string, string | string[]> = {}
 
 const search = (params: Record<string, string | string[]>) => rest('/api/records/1.0/search', { dataset: GEONAMES, ...params });
 
-const RECORDS = gql(`query($dataset: String!, $q: String, $rows: Int, $facets: [String!], $refine: [FacetValueInput!], $geofilter: GeoFilterInput, $sort: [String!]) {
-  records(dataset: $dataset, q: $q, rows: $rows, facets: $facets, refine: $refine, geofilter: $geofilter, sort: $sort) {
-    nhits
-    records { id dataset fields geometry timestamp }
-    facetGroups { name count facets { name path count state facets { name path count state } } }
+const RECORDS = graphql(`
+  query RecordsSearch($dataset: String!, $q: String, $rows: Int, $facets: [String!], $refine: [FacetValueInput!],
+    $geofilter: GeoFilterInput, $sort: [String!]) {
+    records(dataset: $dataset, q: $q, rows: $rows, facets: $facets, refine: $refine, geofilter: $geofilter, sort: $sort) {
+      nhits
+      records { id dataset fields geometry timestamp }
+      facetGroups { name count facets { name path count state facets { name path count state } } }
+    }
   }
-}`);
+`);
+
+const RecordsLookup = graphql(`
+  query RecordsLookup($d: String!, $id: String!) {
+    record(dataset: $d, id: $id) {
+      id
+      fields
+    }
+  }
+`);
 
 describe('records search on the geonames sample', () => {
   it('finds the documented counts through REST and GraphQL', async () => {
@@ -105,8 +114,8 @@ describe('records search on the geonames sample', () => {
     const asc = (await search({ sort: '-population', rows: '1' })).body.records[0].fields.population;
     expect(asc).toBe(byPop[byPop.length - 1]!.fields.population);
     const gqlPage = await execute(RECORDS, { dataset: GEONAMES, sort: ['population'], rows: 1 });
-    expect(gqlPage.data?.records.records[0].fields.name).toBe('Warsaw');
-    expect(gqlPage.data?.records.records[0].geometry).toMatchObject({ type: 'Point' });
+    expect((gqlPage.data?.records.records[0]!.fields as { name: string }).name).toBe('Warsaw');
+    expect(gqlPage.data?.records.records[0]!.geometry).toMatchObject({ type: 'Point' });
   });
 
   it('formats as geojson, jsonp and pretty JSON', async () => {
@@ -162,13 +171,13 @@ describe('facets', () => {
       facets: ['modification_date'],
       refine: [{ field: 'modification_date', value: '2019' }],
     });
-    const group = result.data?.records.facetGroups[0];
+    const group = result.data!.records.facetGroups[0]!;
     expect(result.data?.records.nhits).toBe(years.get('2019'));
     expect(group.facets).toHaveLength(1);
-    const year = group.facets[0];
+    const year = group.facets[0]!;
     expect(year).toMatchObject({ name: '2019', path: '2019', state: 'refined', count: years.get('2019') });
     const months = countBy((r) => r.fields.modification_date.slice(0, 7));
-    expect(year.facets.map((m: any) => [m.path, m.count, m.state])).toEqual(
+    expect(year.facets.map((m) => [m.path, m.count, m.state])).toEqual(
       [...months.entries()].filter(([k]) => k.startsWith('2019')).sort().map(([k, n]) => [k.replace('-', '/'), n, 'displayed']),
     );
   });
@@ -208,10 +217,10 @@ describe('record lookup', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({ datasetid: GEONAMES, recordid: first.recordid, fields: first.fields, geometry: { type: 'Point' } });
     expect(body.record_timestamp).toBe('2022-01-10T07:00:01.294Z');
-    const result = await execute(gql(`query($d: String!, $id: String!) { record(dataset: $d, id: $id) { id fields } }`), { d: GEONAMES, id: first.recordid });
+    const result = await execute(RecordsLookup, { d: GEONAMES, id: first.recordid });
     expect(result.data?.record).toEqual({ id: first.recordid, fields: first.fields });
     expect((await rest(`/api/datasets/1.0/${GEONAMES}/records/nope`)).status).toBe(404);
-    const missing = await execute(gql(`query { record(dataset: "${GEONAMES}", id: "nope") { id } }`));
+    const missing = await execute(RecordsLookup, { d: GEONAMES, id: 'nope' });
     expect(errorCodes(missing)).toEqual(['NOT_FOUND']);
   });
 });
