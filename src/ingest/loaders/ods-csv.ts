@@ -17,7 +17,6 @@ export const odsCsvLoader: Loader = {
   load(request, context) {
     const sidecar = readSidecar(request.path) ?? {};
     return loadCsvRecords(request, context, {
-      loader: 'ods-csv',
       delimiter: sidecar.delimiter ?? ';',
       sidecar,
       defaultName: fileStem(request.path),

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { FieldSurvey, readSidecar, writeFields, writeRecords, type RecordInput } from '../../records/ingest.js';
 import { readJsonArray } from '../../records/json-stream.js';
 import { IngestError, type Loader } from '../types.js';
-import { fileStem, readHead } from './records-shared.js';
+import { fileStem, readHead, recordsMeta } from './records-shared.js';
 
 interface OdsRecord {
   datasetid?: unknown;
@@ -67,18 +67,7 @@ export const odsJsonLoader: Loader = {
     }
 
     return context.replaceDataset(
-      {
-        name,
-        family: 'RECORDS',
-        title: sidecar.title ?? name,
-        description: sidecar.description ?? null,
-        publisher: sidecar.publisher ?? null,
-        license: sidecar.license ?? null,
-        licenseUrl: sidecar.licenseUrl ?? null,
-        private: request.private ?? false,
-        source: { file: basename(file), datasetid: datasetid ?? null },
-        loader: 'ods-json',
-      },
+      recordsMeta(name, sidecar, { file: basename(file), datasetid: datasetid ?? null }),
       async (tx, datasetId) => {
         await writeFields(tx, datasetId, fields);
         context.progress.start(basename(file), index);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { FieldSurvey, readSidecar, sidecarPath, writeFields, writeRecords, type RecordInput } from '../../records/ingest.js';
 import { readJsonArray } from '../../records/json-stream.js';
 import { IngestError, type Loader } from '../types.js';
-import { csvRecord, fileStem, loadCsvRecords } from './records-shared.js';
+import { csvRecord, fileStem, loadCsvRecords, recordsMeta } from './records-shared.js';
 
 /**
  * Any CSV or JSON array of flat objects, as records. Needs a `<file>.records.json` sidecar naming at least the
@@ -20,7 +20,6 @@ export const genericRecordsLoader: Loader = {
     const sidecar = readSidecar(request.path) ?? {};
     if (request.path.toLowerCase().endsWith('.csv')) {
       return loadCsvRecords(request, context, {
-        loader: 'records',
         delimiter: sidecar.delimiter ?? ',',
         sidecar,
         defaultName: fileStem(request.path),
@@ -50,17 +49,7 @@ export const genericRecordsLoader: Loader = {
       }
     }
     return context.replaceDataset(
-      {
-        name,
-        family: 'RECORDS',
-        title: sidecar.title ?? name,
-        description: sidecar.description ?? null,
-        publisher: sidecar.publisher ?? null,
-        license: sidecar.license ?? null,
-        private: request.private ?? false,
-        source: { file: basename(file), ...sidecar },
-        loader: 'records',
-      },
+      recordsMeta(name, sidecar, { file: basename(file), ...sidecar }),
       async (tx, datasetId) => {
         await writeFields(tx, datasetId, fields);
         return writeRecords(tx, datasetId, fields, records());

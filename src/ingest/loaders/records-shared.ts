@@ -3,7 +3,7 @@ import { basename, extname } from 'node:path';
 import { readCsv } from '../csv.js';
 import { coerce, fieldNameOf } from '../../records/fields.js';
 import { FieldSurvey, hashId, writeFields, writeRecords, type RecordInput, type RecordsSidecar } from '../../records/ingest.js';
-import type { LoadContext, LoadRequest, LoadResult } from '../types.js';
+import type { DatasetMeta, LoadContext, LoadRequest, LoadResult } from '../types.js';
 
 export async function readHead(path: string, bytes = 4096): Promise<string> {
   const handle = await open(path, 'r').catch(() => undefined);
@@ -24,7 +24,6 @@ export function fileStem(path: string): string {
 }
 
 interface CsvRecordsOptions {
-  loader: string;
   delimiter: string;
   sidecar: RecordsSidecar;
   defaultName: string;
@@ -34,7 +33,7 @@ interface CsvRecordsOptions {
 export async function loadCsvRecords(
   request: LoadRequest,
   context: LoadContext,
-  { loader, delimiter, sidecar, defaultName }: CsvRecordsOptions,
+  { delimiter, sidecar, defaultName }: CsvRecordsOptions,
 ): Promise<LoadResult> {
   const name = request.name ?? sidecar.name ?? defaultName;
   const names = new Map<string, string>();
@@ -75,18 +74,7 @@ export async function loadCsvRecords(
   }
 
   return context.replaceDataset(
-    {
-      name,
-      family: 'RECORDS',
-      title: sidecar.title ?? name,
-      description: sidecar.description ?? null,
-      publisher: sidecar.publisher ?? null,
-      license: sidecar.license ?? null,
-      licenseUrl: sidecar.licenseUrl ?? null,
-      private: request.private ?? false,
-      source: { file: basename(request.path), ...sidecar },
-      loader,
-    },
+    recordsMeta(name, sidecar, { file: basename(request.path), ...sidecar }),
     async (tx, datasetId) => {
       await writeFields(tx, datasetId, fields);
       return writeRecords(tx, datasetId, fields, records());
@@ -113,3 +101,17 @@ export function csvRecord(
   return { recordid, fields: values, geometry };
 }
 
+
+/** Catalog metadata of a records dataset: the sidecar's title, description, publisher and licence. */
+export function recordsMeta(name: string, sidecar: RecordsSidecar, source: Record<string, unknown>): DatasetMeta {
+  return {
+    name,
+    family: 'RECORDS',
+    title: sidecar.title ?? name,
+    description: sidecar.description ?? null,
+    publisher: sidecar.publisher ?? null,
+    license: sidecar.license ?? null,
+    licenseUrl: sidecar.licenseUrl ?? null,
+    source,
+  };
+}
