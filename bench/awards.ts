@@ -138,8 +138,8 @@ async function main() {
   await client.connect();
   await seed(client, process.argv.includes('--reseed'));
   const { app } = await import('../src/app.js');
-  const { totals, autocomplete, prepareList, listRows, publicScope } = await import('../src/awards/queries.js');
-  const { fromGraphqlFilter } = await import('../src/awards/filter/graphql.js');
+  const { totals, autocomplete, prepareList, listRows, publicScope } = await import('../src/awards/query/queries.js');
+  const { fromGraphqlFilter } = await import('../src/awards/query/filter/graphql.js');
   const { rows: top } = await client.query(
     `SELECT t.name FROM toptier_agency t JOIN dataset d ON d.id = t.dataset_id WHERE d.name = $1 ORDER BY t.id OFFSET 3 LIMIT 1`,
     [DATASET],

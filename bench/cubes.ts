@@ -74,8 +74,8 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 
 async function run(engine: 'postgres' | 'pglite', facts: number, opts: Options): Promise<void> {
   const { db, migrate, closeDb } = await import('../src/db.js');
-  const { loadCube } = await import('../src/cubes/model.js');
-  const { aggregate, dimensionCardinalities, facts: factsQuery, members } = await import('../src/cubes/query.js');
+  const { loadCube } = await import('../src/cubes/query/model.js');
+  const { aggregate, dimensionCardinalities, facts: factsQuery, members } = await import('../src/cubes/query/query.js');
   await migrate();
 
   const generation = { seed: opts.seed, facts, version: 1 };

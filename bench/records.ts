@@ -43,10 +43,10 @@ async function ensureDatabase(url: string): Promise<void> {
 if (!DOWNLOAD_ONLY) await ensureDatabase(URL_);
 process.env.DATABASE_URL = URL_;
 const { db, migrate, closeDb } = await import('../src/db.js');
-const { searchRecords } = await import('../src/records/search.js');
-const { analyzeRecords } = await import('../src/records/analyze.js');
-const { geoclusterRecords } = await import('../src/records/geocluster.js');
-const { downloadRecords } = await import('../src/records/download.js');
+const { searchRecords } = await import('../src/records/query/search.js');
+const { analyzeRecords } = await import('../src/records/query/analyze.js');
+const { geoclusterRecords } = await import('../src/records/query/geocluster.js');
+const { downloadRecords } = await import('../src/records/rest/download.js');
 if (!DOWNLOAD_ONLY) await migrate();
 
 const client = new pg.Pool({ connectionString: URL_, max: 4 });

@@ -4,11 +4,11 @@ import { db } from './db.js';
 import { UserError } from './errors.js';
 import { access, principalOf } from './access/middleware.js';
 import { Quota, quotaLimitsFromEnv } from './access/quota.js';
-import { registerAccessRoutes } from './rest/access.js';
-import { registerAwardsRoutes } from './rest/awards.js';
-import { registerLoadingRoutes } from './rest/loading.js';
-import { registerCubesRoutes } from './rest/cubes.js';
-import { registerRecordsRoutes } from './rest/records.js';
+import { registerAccessRoutes } from './catalog/rest/permissions.js';
+import { registerAwardsRoutes } from './awards/rest/routes.js';
+import { registerLoadingRoutes } from './catalog/rest/loading.js';
+import { registerCubesRoutes } from './cubes/rest/routes.js';
+import { registerRecordsRoutes } from './records/rest/routes.js';
 import { isMigrated } from './startup.js';
 import { yoga } from './yoga.js';
 

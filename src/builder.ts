@@ -7,7 +7,7 @@ import { db } from './db.js';
 import type PrismaTypes from './generated/pothos-types.js';
 import { complexityError, fieldComplexity } from './graphql-limits.js';
 import { getDatamodel } from './generated/pothos-types.js';
-import { DecimalScalar } from './schema/scalars.js';
+import { DecimalScalar } from './shared/scalars.js';
 
 export const builder = new SchemaBuilder<{
   PrismaTypes: PrismaTypes;

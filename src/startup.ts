@@ -2,7 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { db, migrate } from './db.js';
 import { projectRoot } from './db/schema-engine.js';
-import { ingest } from './ingest/index.js';
+import { ingest } from './shared/ingest/index.js';
 
 let migrated = false;
 

@@ -6,7 +6,7 @@ import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { createContext } from './context.js';
 import { graphqlLimitsFromEnv, type GraphQLLimits } from './graphql-limits.js';
-import { schema } from './schema/index.js';
+import { schema } from './schema.js';
 
 const defaultQuery = '{\n  datasets {\n    totalCount\n    nodes { name family title }\n  }\n}\n';
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { db } from '../src/db.js';
-import { ingest } from '../src/ingest/index.js';
-import { IngestError } from '../src/ingest/types.js';
+import { ingest } from '../src/shared/ingest/index.js';
+import { IngestError } from '../src/shared/ingest/types.js';
 
 const work = mkdtempSync(join(tmpdir(), 'spendgraph-ingest-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { printedSchema } from '../src/schema/print.js';
+import { printedSchema } from '../src/schema-print.js';
 
 describe('schema.graphql', () => {
   it('matches the schema the code builds (run `npm run schema` after changing types)', () => {

@@ -1,9 +1,9 @@
 // Usage: npm run ingest -- <path> [--name N] [--private]
 import { parseArgs } from 'node:util';
 import { closeDb, db, migrate } from '../db.js';
-import { ingest } from '../ingest/index.js';
-import { terminalProgress } from '../ingest/progress.js';
-import { IngestError } from '../ingest/types.js';
+import { ingest } from '../shared/ingest/index.js';
+import { terminalProgress } from '../shared/ingest/progress.js';
+import { IngestError } from '../shared/ingest/types.js';
 
 const usage = 'usage: npm run ingest -- <path> [--name <dataset-name>] [--private]';
 

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../db/schema-engine.js';
-import { printedSchema } from '../schema/print.js';
+import { printedSchema } from '../schema-print.js';
 
 const file = join(projectRoot, 'schema.graphql');
 const sdl = printedSchema();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKey } from '../../src/access/keys.js';
 import { db } from '../../src/db.js';
-import { ingest } from '../../src/ingest/index.js';
+import { ingest } from '../../src/shared/ingest/index.js';
 import { app } from '../helpers.js';
 
 // One private dataset per family; every door must answer for it exactly as for a dataset that does not exist,

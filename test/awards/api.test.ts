@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openDownload, waitForDownloads } from '../../src/awards/download.js';
+import { openDownload, waitForDownloads } from '../../src/awards/rest/download.js';
 import { graphql } from '../gql/index.js';
 import type { AwardFilter } from '../gql/graphql.js';
 import { execute } from '../helpers.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import { compileFilter, RawIds } from '../../src/awards/filter/compile.js';
-import { fromGraphqlFilter } from '../../src/awards/filter/graphql.js';
-import { parseQueryFilters, parseRestFilters } from '../../src/awards/filter/rest.js';
+import { compileFilter, RawIds } from '../../src/awards/query/filter/compile.js';
+import { fromGraphqlFilter } from '../../src/awards/query/filter/graphql.js';
+import { parseQueryFilters, parseRestFilters } from '../../src/awards/query/filter/rest.js';
 
 // A root list of one filter compiles to that filter alone; wrapping it back keeps the expectations in list form.
 const rest = (filters: unknown[], root: 'Award' | 'Transaction' = 'Award') => {

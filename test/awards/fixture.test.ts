@@ -45,7 +45,7 @@ describe('loaders', () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { ingest } = await import('../../src/ingest/index.js');
+    const { ingest } = await import('../../src/shared/ingest/index.js');
     const taken = await db.location.findFirstOrThrow({ where: { dataset: { name: 'usaspending-treasury-contracts' } } });
     const file = join(mkdtempSync(join(tmpdir(), 'awards-')), 'fixture.json');
     writeFileSync(file, JSON.stringify([{ model: 'references.location', pk: taken.id, fields: { city_name: 'X' } }]));
@@ -56,7 +56,7 @@ describe('loaders', () => {
 
   it('reloading replaces the dataset', async () => {
     const before = await db.award.count();
-    const { ingest } = await import('../../src/ingest/index.js');
+    const { ingest } = await import('../../src/shared/ingest/index.js');
     await ingest(db, { path: 'samples/awards/endpoint_fixture_db.2017-02-28.json', name: 'usaspending-fixture' });
     expect(await db.award.count()).toBe(before);
   });

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import { compileFilter } from '../../src/awards/filter/compile.js';
-import { parseRestFilters } from '../../src/awards/filter/rest.js';
-import { fromGraphqlFilter } from '../../src/awards/filter/graphql.js';
+import { compileFilter } from '../../src/awards/query/filter/compile.js';
+import { parseRestFilters } from '../../src/awards/query/filter/rest.js';
+import { fromGraphqlFilter } from '../../src/awards/query/filter/graphql.js';
 import { graphql } from '../gql/index.js';
 import type { AwardFilter } from '../gql/graphql.js';
 import { execute } from '../helpers.js';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/db.js';
-import { awardInclude } from '../../src/awards/queries.js';
+import { awardInclude } from '../../src/awards/query/queries.js';
 import { graphql } from '../gql/index.js';
 import type { AwardFilter } from '../gql/graphql.js';
 import { execute } from '../helpers.js';

@@ -1,6 +1,6 @@
 import { app } from '../../src/app.js';
 import { db } from '../../src/db.js';
-import { ingest } from '../../src/ingest/index.js';
+import { ingest } from '../../src/shared/ingest/index.js';
 
 let loaded: Promise<void> | undefined;
 

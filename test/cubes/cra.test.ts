@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/db.js';
-import { ingest } from '../../src/ingest/index.js';
+import { ingest } from '../../src/shared/ingest/index.js';
 import { graphql } from '../gql/index.js';
 import type { CubesAggregateQueryVariables } from '../gql/graphql.js';
 import { app, errorCodes, execute } from '../helpers.js';
@@ -352,8 +352,8 @@ describe('cra through /api/2/aggregate', () => {
 
 describe('index choice for equality cuts', () => {
   it('uses the GIN index for selective attributes and a typed scan for attributes with few values', async () => {
-    const { loadCube } = await import('../../src/cubes/model.js');
-    const { buildScope, dimensionCardinalities, facts } = await import('../../src/cubes/query.js');
+    const { loadCube } = await import('../../src/cubes/query/model.js');
+    const { buildScope, dimensionCardinalities, facts } = await import('../../src/cubes/query/query.js');
     const model = await loadCube('cra');
     await dimensionCardinalities(model);
     expect(buildScope(model, { cut: 'cap_or_cur:"CAP"' }).where.sql).not.toContain('@>');

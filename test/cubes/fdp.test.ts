@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/db.js';
-import { ingest } from '../../src/ingest/index.js';
-import { loadCube } from '../../src/cubes/model.js';
-import { aggregate, facts } from '../../src/cubes/query.js';
+import { ingest } from '../../src/shared/ingest/index.js';
+import { loadCube } from '../../src/cubes/query/model.js';
+import { aggregate, facts } from '../../src/cubes/query/query.js';
 import { app } from '../helpers.js';
 
 const root = new URL('../../', import.meta.url).pathname;

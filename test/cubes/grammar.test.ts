@@ -1,9 +1,9 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fiscalYearBounds } from '../../src/cubes/filter.js';
-import { parseCuts, parseFields, parseOrder, parseRefs } from '../../src/cubes/grammar.js';
-import { toCsv } from '../../src/rest/cubes.js';
+import { fiscalYearBounds } from '../../src/cubes/query/filter.js';
+import { parseCuts, parseFields, parseOrder, parseRefs } from '../../src/cubes/query/grammar.js';
+import { toCsv } from '../../src/cubes/rest/routes.js';
 
 describe('babbage cut grammar', () => {
   it('types values as babbage does: date, integer, else string; quoted values are JSON strings', () => {

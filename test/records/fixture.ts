@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { db } from '../../src/db.js';
-import { ingest } from '../../src/ingest/index.js';
+import { ingest } from '../../src/shared/ingest/index.js';
 
 export const GEONAMES = 'geonames-all-cities-with-a-population-1000';
 export const samplePath = (name: string): string => fileURLToPath(new URL(`../../samples/records/${name}`, import.meta.url));

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import { evalNow, parsePeriod } from '../../src/records/dates.js';
-import { parseExpr } from '../../src/records/expr.js';
-import { parseQuery } from '../../src/records/query/grammar.js';
-import { foldText, searchTextOf, words } from '../../src/records/text.js';
-import type { QueryNode } from '../../src/records/query/ast.js';
+import { evalNow, parsePeriod } from '../../src/records/query/dates.js';
+import { parseExpr } from '../../src/records/query/expr.js';
+import { parseQuery } from '../../src/records/query/language/grammar.js';
+import { foldText, searchTextOf, words } from '../../src/records/query/text.js';
+import type { QueryNode } from '../../src/records/query/language/ast.js';
 
 /** A compact rendering of the tree, to compare shapes. */
 function show(node: QueryNode | null): string {

@@ -1,0 +1,214 @@
+import { badInput } from '../../errors.js';
+
+export type ScalarType = 'string' | 'decimal' | 'int' | 'date' | 'datetime' | 'boolean' | 'stringArray';
+export type ModelName = 'Award' | 'Transaction' | 'Agency' | 'ToptierAgency' | 'SubtierAgency' | 'Recipient' | 'Location';
+
+export interface ScalarDef {
+  name: string;
+  column: string;
+  type: ScalarType;
+  /** Extra REST spellings besides the snake_case of `name`. */
+  aliases?: string[];
+  /** NOT NULL column. */
+  required?: boolean;
+}
+
+export interface RelationDef {
+  name: string;
+  target: ModelName;
+  /** Foreign key column on the source table. */
+  fk: string;
+  aliases?: string[];
+}
+
+export interface ModelDef {
+  name: ModelName;
+  table: string;
+  scalars: ScalarDef[];
+  relations: RelationDef[];
+}
+
+const snake = (name: string) => name.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);
+
+function s(name: string, type: ScalarType, aliases?: string[]): ScalarDef {
+  return { name, column: snake(name), type, aliases, required: name === 'id' || type === 'boolean' };
+}
+function r(name: string, target: ModelName, aliases?: string[]): RelationDef {
+  return { name, target, fk: `${snake(name)}_id`, aliases };
+}
+
+const agencyRelations = [r('awardingAgency', 'Agency'), r('fundingAgency', 'Agency')];
+
+/** The whitelist of filterable, sortable and groupable fields per model, and the relations paths may cross. */
+export const models: Record<ModelName, ModelDef> = {
+  Award: {
+    name: 'Award',
+    table: 'award',
+    scalars: [
+      s('id', 'int'),
+      s('type', 'string'),
+      s('typeDescription', 'string'),
+      s('category', 'string'),
+      s('piid', 'string'),
+      s('fain', 'string'),
+      s('uri', 'string'),
+      s('totalObligation', 'decimal'),
+      s('totalOutlay', 'decimal'),
+      s('potentialTotalValueOfAward', 'decimal'),
+      s('dateSigned', 'date'),
+      s('description', 'string'),
+      s('periodOfPerformanceStartDate', 'date'),
+      s('periodOfPerformanceCurrentEndDate', 'date'),
+      s('lastModifiedDate', 'date'),
+      s('certifiedDate', 'date'),
+      s('createDate', 'datetime'),
+      s('updateDate', 'datetime'),
+    ],
+    relations: [
+      ...agencyRelations,
+      r('recipient', 'Recipient'),
+      r('placeOfPerformance', 'Location'),
+      r('parentAward', 'Award'),
+    ],
+  },
+  Transaction: {
+    name: 'Transaction',
+    table: 'transaction',
+    scalars: [
+      s('id', 'int'),
+      s('type', 'string'),
+      s('typeDescription', 'string'),
+      s('actionDate', 'date'),
+      s('actionType', 'string'),
+      s('federalActionObligation', 'decimal'),
+      s('modificationNumber', 'string'),
+      s('description', 'string'),
+      s('fiscalYear', 'int'),
+      s('createDate', 'datetime'),
+      s('updateDate', 'datetime'),
+    ],
+    relations: [r('award', 'Award'), ...agencyRelations, r('recipient', 'Recipient'), r('placeOfPerformance', 'Location')],
+  },
+  Agency: {
+    name: 'Agency',
+    table: 'agency',
+    scalars: [s('id', 'int'), s('toptierFlag', 'boolean')],
+    relations: [r('toptierAgency', 'ToptierAgency'), r('subtierAgency', 'SubtierAgency')],
+  },
+  ToptierAgency: {
+    name: 'ToptierAgency',
+    table: 'toptier_agency',
+    scalars: [s('id', 'int'), s('cgacCode', 'string'), s('fpdsCode', 'string'), s('abbreviation', 'string'), { ...s('name', 'string'), required: true }],
+    relations: [],
+  },
+  SubtierAgency: {
+    name: 'SubtierAgency',
+    table: 'subtier_agency',
+    scalars: [s('id', 'int'), s('subtierCode', 'string'), s('abbreviation', 'string'), { ...s('name', 'string'), required: true }],
+    relations: [],
+  },
+  Recipient: {
+    name: 'Recipient',
+    table: 'recipient',
+    scalars: [
+      s('id', 'int', ['legal_entity_id']),
+      s('recipientName', 'string', ['name']),
+      s('recipientUniqueId', 'string'),
+      s('parentRecipientUniqueId', 'string'),
+      s('businessTypes', 'string'),
+      s('businessTypesDescription', 'string'),
+      s('businessCategories', 'stringArray'),
+    ],
+    relations: [r('location', 'Location')],
+  },
+  Location: {
+    name: 'Location',
+    table: 'location',
+    scalars: [
+      s('id', 'int', ['location_id']),
+      s('countryCode', 'string', ['location_country_code']),
+      s('countryName', 'string'),
+      s('stateCode', 'string'),
+      s('stateName', 'string'),
+      s('cityName', 'string'),
+      s('countyName', 'string'),
+      s('countyCode', 'string'),
+      s('zip5', 'string'),
+      s('zip4', 'string'),
+      s('congressionalCode', 'string'),
+      s('foreignPostalCode', 'string'),
+      s('foreignProvince', 'string'),
+      s('foreignCityName', 'string'),
+      s('addressLine1', 'string'),
+      s('addressLine2', 'string'),
+      s('addressLine3', 'string'),
+      s('placeOfPerformanceFlag', 'boolean'),
+      s('recipientFlag', 'boolean'),
+    ],
+    relations: [],
+  },
+};
+
+export interface ResolvedPath {
+  /** Canonical dotted path, e.g. "recipient.location.stateCode". */
+  path: string;
+  /** Relations crossed from the root model, in order. */
+  relations: RelationDef[];
+  /** The scalar at the end, or null when the path ends on a relation. */
+  scalar: ScalarDef | null;
+  /** Model owning the last segment. */
+  model: ModelDef;
+}
+
+function matches(name: string, aliases: string[] | undefined, segment: string): boolean {
+  return segment === name || segment === snake(name) || (aliases?.includes(segment) ?? false);
+}
+
+const MAX_SEGMENTS = 6;
+
+/**
+ * Resolves a field path on a root model. Both spellings are accepted: GraphQL "recipient.location.stateCode" and
+ * REST "recipient__location__state_code".
+ */
+export function resolvePath(root: ModelName, raw: unknown, inputPath: (string | number)[]): ResolvedPath {
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 200) {
+    throw badInput(`${fmtPath(inputPath)}: field must be a non-empty field name`, inputPath);
+  }
+  const segments = raw.includes('__') ? raw.split('__') : raw.split('.');
+  if (segments.length > MAX_SEGMENTS) throw badInput(`${fmtPath(inputPath)}: unknown field "${raw}"`, inputPath);
+  let model = models[root];
+  const relations: RelationDef[] = [];
+  const canonical: string[] = [];
+  for (let i = 0; i < segments.length; i += 1) {
+    const segment = segments[i]!;
+    const relation = model.relations.find((rel) => matches(rel.name, rel.aliases, segment));
+    if (relation) {
+      relations.push(relation);
+      canonical.push(relation.name);
+      if (i === segments.length - 1) {
+        return { path: canonical.join('.'), relations, scalar: null, model };
+      }
+      model = models[relation.target];
+      continue;
+    }
+    const scalar = model.scalars.find((sc) => matches(sc.name, sc.aliases, segment));
+    if (scalar && i === segments.length - 1) {
+      canonical.push(scalar.name);
+      return { path: canonical.join('.'), relations, scalar, model };
+    }
+    throw badInput(`${fmtPath(inputPath)}: unknown field "${raw}" on ${root}`, inputPath);
+  }
+  throw badInput(`${fmtPath(inputPath)}: unknown field "${raw}" on ${root}`, inputPath);
+}
+
+/** Renders ["filter", "and", 2, "field"] as "filter.and[2].field". */
+export function fmtPath(path: (string | number)[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${part}` : part;
+  }
+  return out || 'request';
+}
+
+export { snake as toSnake };

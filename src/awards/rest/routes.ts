@@ -1,0 +1,339 @@
+import type { Context, Hono } from 'hono';
+import { principalOf } from '../../access/middleware.js';
+import { visibleDatasets } from '../../access/principal.js';
+import { db } from '../../db.js';
+import { UserError, badInput, notFound } from '../../errors.js';
+import { stripLocations, type FilterNode } from '../query/filter/ast.js';
+import { parseQueryFilters, parseRestFilters } from '../query/filter/rest.js';
+import {
+  aggregates,
+  autocomplete,
+  awardInclude,
+  clampPage,
+  countRows,
+  listRows,
+  locationAutocomplete,
+  prepareList,
+  totals,
+  transactionInclude,
+  type Aggregate,
+  type DatePart,
+  type RootModel,
+  type TotalsRequest,
+} from '../query/queries.js';
+import { loadRequest, saveRequest } from '../query/saved.js';
+import { awardJson, defaultAwardFields, defaultTransactionFields, shape, transactionJson, type Json, type Shape } from './serialize.js';
+import { downloadFileName, ensureDownload, openDownload } from './download.js';
+
+type Input = { body: Record<string, unknown>; query: Record<string, string> };
+
+const RESERVED = new Set(['page', 'limit', 'req', 'verbose', 'fields', 'exclude', 'order', 'format', 'dataset']);
+
+async function readInput(c: Context): Promise<Input> {
+  const query = c.req.query();
+  if (c.req.method !== 'POST') return { body: {}, query };
+  const text = await c.req.text();
+  if (!text.trim()) return { body: {}, query };
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw badInput('Malformed JSON body');
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badInput('The request body must be a JSON object');
+  return { body: body as Record<string, unknown>, query };
+}
+
+async function guarded(c: Context, work: () => Promise<Response>): Promise<Response> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof UserError) return c.json({ message: error.message }, error.status as 400);
+    console.error('awards REST error', error);
+    return c.json({ message: 'Internal error while answering the request' }, 500);
+  }
+}
+
+function and(a: FilterNode | null, b: FilterNode | null): FilterNode | null {
+  if (!a) return b;
+  if (!b) return a;
+  return { kind: 'and', children: [a, b] };
+}
+
+function listOption(value: unknown, name: string): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value.split(',').filter(Boolean);
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw badInput(`${name} must be a list of field names`, [name]);
+  return value as string[];
+}
+
+function bool(value: unknown): boolean {
+  return value === true || value === 'true' || value === 'True' || value === '1';
+}
+
+function pick(input: Input, key: string): unknown {
+  return input.body[key] ?? input.query[key];
+}
+
+function pageLinks(c: Context, page: number, hasNext: boolean, req: string) {
+  const link = (p: number) => {
+    const url = new URL(c.req.url);
+    url.searchParams.set('page', String(p));
+    url.searchParams.set('req', req);
+    return url.toString();
+  };
+  return { next: hasNext ? link(page + 1) : null, current: link(page), previous: page > 1 ? link(page - 1) : null };
+}
+
+interface StoredList extends Shape {
+  filter: FilterNode | null;
+  order: string[];
+  dataset: string | null;
+}
+
+async function listRequest(input: Input, endpoint: string): Promise<StoredList> {
+  const req = pick(input, 'req');
+  if (req !== undefined && req !== null && req !== '') return loadRequest<StoredList>(endpoint, req);
+  const filter = and(parseRestFilters(input.body.filters), parseQueryFilters(input.query, RESERVED));
+  const fields = listOption(pick(input, 'fields'), 'fields');
+  const exclude = listOption(pick(input, 'exclude'), 'exclude');
+  return {
+    filter: stripLocations(filter),
+    order: listOption(pick(input, 'order'), 'order') ?? [],
+    dataset: typeof pick(input, 'dataset') === 'string' ? (pick(input, 'dataset') as string) : null,
+    ...(fields ? { fields } : {}),
+    ...(exclude ? { exclude } : {}),
+    ...(bool(pick(input, 'verbose')) ? { verbose: true } : {}),
+  };
+}
+
+function listHandler(root: RootModel, endpoint: string) {
+  return (c: Context) =>
+    guarded(c, async () => {
+      const input = await readInput(c);
+      const stored = await listRequest(input, endpoint);
+      const paging = clampPage(pick(input, 'page'), pick(input, 'limit'));
+      const list = await prepareList(root, stored, paging, visibleDatasets(principalOf(c)));
+      const [{ rows, hasNextPage, hasPreviousPage }, count] = await Promise.all([listRows(list), countRows(list)]);
+      const req = await saveRequest(endpoint, stored);
+      const toJson = root === 'Award' ? awardJson : transactionJson;
+      const defaults = root === 'Award' ? defaultAwardFields : defaultTransactionFields;
+      return c.json({
+        page_metadata: { count, page: paging.page, has_next_page: hasNextPage, has_previous_page: hasPreviousPage, ...pageLinks(c, paging.page, hasNextPage, req) },
+        req,
+        results: rows.map((row) => shape(toJson(row), stored, defaults)),
+      });
+    });
+}
+
+function detailHandler(root: RootModel) {
+  return (c: Context) =>
+    guarded(c, async () => {
+      const raw = c.req.param('id') ?? '';
+      const id = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
+      if (!Number.isInteger(id)) throw notFound(`No ${root.toLowerCase()} with id "${raw.slice(0, 40)}"`);
+      const where = { id, dataset: { is: visibleDatasets(principalOf(c)) } };
+      const row =
+        root === 'Award'
+          ? await db.award.findFirst({ where, include: awardInclude })
+          : await db.transaction.findFirst({ where, include: transactionInclude });
+      if (!row) throw notFound(`No ${root.toLowerCase()} with id ${id}`);
+      const input = await readInput(c);
+      const json = root === 'Award' ? awardJson(row) : transactionJson(row);
+      return c.json(shape(json, { fields: Object.keys(json), exclude: listOption(pick(input, 'exclude'), 'exclude') ?? null }, []));
+    });
+}
+
+const restDateParts: Record<string, DatePart> = { year: 'year', quarter: 'quarter', month: 'month', day: 'day', fy: 'fiscalYear', fiscal_year: 'fiscalYear' };
+
+/** `labels`: the group names as the client spelled them (e.g. "date_signed__fy"), used as keys in the results. */
+type StoredTotals = Omit<TotalsRequest, 'dataset'> & { dataset: string | null; labels?: string[] };
+
+async function totalsRequest(input: Input, endpoint: string): Promise<StoredTotals> {
+  const req = pick(input, 'req');
+  if (req !== undefined && req !== null && req !== '') return loadRequest<StoredTotals>(endpoint, req);
+  const b = { ...input.query, ...input.body } as Record<string, unknown>;
+  if (b.field === undefined || b.field === null || b.field === '') throw badInput('Request is missing the name of the field to aggregate', ['field']);
+  if (typeof b.field !== 'string') throw badInput('field must be a field name', ['field']);
+  if (b.group === undefined || b.group === null || b.group === '') throw badInput('Request is missing the field to group by', ['group']);
+  const group = typeof b.group === 'string' ? [b.group] : b.group;
+  if (!Array.isArray(group) || group.some((g) => typeof g !== 'string')) throw badInput('group must be a field name or a list of them', ['group']);
+  const aggregate = (typeof b.aggregate === 'string' ? b.aggregate : 'sum').toLowerCase();
+  if (!(aggregates as readonly string[]).includes(aggregate)) {
+    throw badInput(`Aggregate ${String(b.aggregate).slice(0, 40)} is unsupported. Supported aggregates are ${aggregates.join(', ')}`, ['aggregate']);
+  }
+  let datePart: DatePart | null = null;
+  if (b.date_part !== undefined && b.date_part !== null) {
+    datePart = typeof b.date_part === 'string' ? restDateParts[b.date_part.toLowerCase()] ?? null : null;
+    if (!datePart) {
+      throw badInput(`Date part ${String(b.date_part).slice(0, 40)} is unsupported. Supported date parts are ['year', 'month', 'quarter', 'day', 'fiscal_year']`, ['date_part']);
+    }
+  }
+  const labels = group as string[];
+  const fyGroups = labels.filter((g) => g.endsWith('__fy'));
+  if (fyGroups.length) {
+    if (datePart && datePart !== 'fiscalYear') throw badInput(`date_part ${String(b.date_part)} cannot combine with ${fyGroups[0]}`, ['date_part']);
+    datePart = 'fiscalYear';
+  }
+  const showNulls = bool(b.show_nulls);
+  return {
+    field: b.field,
+    aggregate: aggregate as Aggregate,
+    group: labels.map((g) => g.replace(/__fy$/, '')),
+    ...(fyGroups.length ? { labels } : {}),
+    datePart,
+    showNullGroups: showNulls || bool(b.show_null_groups),
+    showNullAggregates: showNulls || bool(b.show_null_aggregates),
+    filter: stripLocations(parseRestFilters(input.body.filters)),
+    order: listOption(b.order, 'order') ?? [],
+    dataset: typeof b.dataset === 'string' ? b.dataset : null,
+  };
+}
+
+function totalsHandler(root: RootModel, endpoint: string) {
+  return (c: Context) =>
+    guarded(c, async () => {
+      const input = await readInput(c);
+      const stored = await totalsRequest(input, endpoint);
+      const paging = clampPage(pick(input, 'page'), pick(input, 'limit'));
+      const result = await totals(root, stored, paging, visibleDatasets(principalOf(c)));
+      const req = await saveRequest(endpoint, stored);
+      return c.json({
+        page_metadata: {
+          count: result.totalCount,
+          page: result.page,
+          has_next_page: result.hasNextPage,
+          has_previous_page: result.hasPreviousPage,
+          ...pageLinks(c, result.page, result.hasNextPage, req),
+        },
+        req,
+        results: result.rows.map((row) => ({
+          item: row.item,
+          ...Object.fromEntries(stored.group.map((g, i) => [stored.labels?.[i] ?? g, row.groups[g] ?? null])),
+          aggregate: row.aggregate,
+        })),
+      });
+    });
+}
+
+function autocompleteHandler(root: RootModel) {
+  return (c: Context) =>
+    guarded(c, async () => {
+      const { body } = await readInput(c);
+      if (body.fields === undefined || body.value === undefined || body.value === null) {
+        throw badInput("Invalid request, autocomplete requests need parameters 'fields' and 'value'");
+      }
+      if (!Array.isArray(body.fields) || body.fields.some((f) => typeof f !== 'string')) {
+        throw badInput('Invalid field, autocomplete fields value must be a list', ['fields']);
+      }
+      const mode = (typeof body.mode === 'string' ? body.mode : 'contains').toLowerCase();
+      if (mode !== 'contains' && mode !== 'startswith') {
+        throw badInput(`Invalid mode, autocomplete modes are 'contains', 'startswith', but got ${String(body.mode).slice(0, 40)}`, ['mode']);
+      }
+      if (typeof body.value !== 'string' && typeof body.value !== 'number') throw badInput('value must be a text or a number', ['value']);
+      const result = await autocomplete(root, {
+        fields: body.fields as string[],
+        value: String(body.value),
+        mode,
+        limit: clampPage(1, body.limit ?? 10).limit,
+        matchedObjects: bool(body.matched_objects),
+        filter: parseRestFilters(body.filters),
+        dataset: typeof body.dataset === 'string' ? body.dataset : null,
+      }, visibleDatasets(principalOf(c)));
+      const toJson = root === 'Award' ? awardJson : transactionJson;
+      return c.json({
+        results: result.results,
+        counts: result.counts,
+        ...(result.matched
+          ? { matched_objects: Object.fromEntries(Object.entries(result.matched).map(([k, rows]) => [k, rows.map((row) => toJson(row as Record<string, unknown>) as Json)])) }
+          : {}),
+      });
+    });
+}
+
+function geocompleteHandler(c: Context) {
+  return guarded(c, async () => {
+    const input = await readInput(c);
+    const b = { ...input.query, ...input.body } as Record<string, unknown>;
+    if (typeof b.value !== 'string' && typeof b.value !== 'number') throw badInput("Invalid request, geocomplete requests need a 'value'", ['value']);
+    const mode = (typeof b.mode === 'string' ? b.mode : 'contains').toLowerCase();
+    const scope = (typeof b.scope === 'string' ? b.scope : 'all').toLowerCase();
+    const usage = (typeof b.usage === 'string' ? b.usage : 'all').toLowerCase();
+    if (mode !== 'contains' && mode !== 'startswith') throw badInput(`Invalid mode: ${mode.slice(0, 40)}`, ['mode']);
+    if (!['all', 'domestic', 'foreign'].includes(scope)) throw badInput(`Invalid scope: ${scope.slice(0, 40)}`, ['scope']);
+    if (!['all', 'recipient', 'place_of_performance'].includes(usage)) throw badInput(`Invalid usage: ${usage.slice(0, 40)}`, ['usage']);
+    const matches = await locationAutocomplete({
+      value: String(b.value),
+      mode,
+      scope: scope as 'all',
+      usage: usage === 'place_of_performance' ? 'placeOfPerformance' : (usage as 'all'),
+      limit: clampPage(1, b.limit ?? 10).limit,
+    }, visibleDatasets(principalOf(c)));
+    return c.json(matches.map((m) => ({ place: m.place, place_type: m.placeType, parent: m.parent, matched_ids: m.matchedIds })));
+  });
+}
+
+function downloadHandler(c: Context) {
+  return guarded(c, async () => {
+    const input = await readInput(c);
+    const stored = await listRequest(input, 'awards');
+    const scope = visibleDatasets(principalOf(c));
+    await prepareList('Award', stored, { page: 1, limit: 1 }, scope);
+    const checksum = await saveRequest('awards', stored);
+    const file = await downloadFileName(checksum, scope);
+    const state = ensureDownload(file, stored, scope);
+    const origin = new URL(c.req.url).origin;
+    const body = {
+      request_checksum: checksum,
+      request_path: '/api/v1/awards/',
+      retry_url: `${origin}/api/v1/download/awards/?req=${checksum}`,
+      location: state.status === 'ready' ? `${origin}/api/v1/download/files/${file}` : null,
+      status:
+        state.status === 'ready'
+          ? 'File is ready for download.'
+          : state.status === 'queued'
+            ? 'File has been queued for generation.'
+            : `Error generating file: ${state.message}`,
+    };
+    return c.json(body, state.status === 'ready' ? 200 : state.status === 'queued' ? 202 : 500);
+  });
+}
+
+function fileHandler(c: Context) {
+  return guarded(c, async () => {
+    const stream = await openDownload(c.req.param('name') ?? '', visibleDatasets(principalOf(c)));
+    if (!stream) return c.json({ message: 'No such download file' }, 404);
+    return new Response(stream, {
+      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${c.req.param('name')}"` },
+    });
+  });
+}
+
+function both(app: Hono, method: 'get' | 'post', path: string, handler: (c: Context) => Promise<Response>) {
+  app[method](path, handler);
+  app[method](path.replace(/\/$/, ''), handler);
+}
+
+/** USAspending v1 compatible routes over the same query layer as the GraphQL schema. */
+export function registerAwardsRoutes(app: Hono): void {
+  const routes: [string, (c: Context) => Promise<Response>][] = [
+    ['/api/v1/awards/', listHandler('Award', 'awards')],
+    ['/api/v1/awards/total/', totalsHandler('Award', 'awards.total')],
+    ['/api/v1/transactions/', listHandler('Transaction', 'transactions')],
+    ['/api/v1/transactions/total/', totalsHandler('Transaction', 'transactions.total')],
+    ['/api/v1/references/locations/geocomplete/', geocompleteHandler],
+    ['/api/v1/download/awards/', downloadHandler],
+  ];
+  for (const [path, handler] of routes) {
+    both(app, 'get', path, handler);
+    both(app, 'post', path, handler);
+  }
+  both(app, 'post', '/api/v1/awards/autocomplete/', autocompleteHandler('Award'));
+  both(app, 'post', '/api/v1/transactions/autocomplete/', autocompleteHandler('Transaction'));
+  both(app, 'get', '/api/v1/awards/autocomplete/', (c) => Promise.resolve(c.json({ message: 'Autocomplete requests are POST only' }, 405)));
+  app.get('/api/v1/download/files/:name', fileHandler);
+  both(app, 'get', '/api/v1/awards/:id/', detailHandler('Award'));
+  both(app, 'get', '/api/v1/transactions/:id/', detailHandler('Transaction'));
+}
+
+export { listRequest, totalsRequest };

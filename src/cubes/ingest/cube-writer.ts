@@ -1,0 +1,246 @@
+import type { Tx } from '../../db.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { IngestError } from '../../shared/ingest/types.js';
+
+export type AttributeType = 'string' | 'integer' | 'number' | 'date' | 'boolean';
+
+export interface AttributeSpec {
+  name: string;
+  label?: string | null;
+  type: AttributeType;
+  /** Reads the raw text of this attribute for one source row. */
+  read(row: SourceRow): string | undefined;
+  /** Name of the source column, for error messages. */
+  sourceName: string;
+}
+
+export interface DimensionSpec {
+  name: string;
+  label?: string | null;
+  description?: string | null;
+  keyAttribute: string;
+  labelAttribute?: string | null;
+  dimensionType?: string | null;
+  attributes: AttributeSpec[];
+}
+
+export interface MeasureSpec {
+  name: string;
+  label?: string | null;
+  currency?: string | null;
+  type: AttributeType;
+  /** Source values are in units of `factor` (FDP): the stored value is value × factor. */
+  factor: number;
+  read(row: SourceRow): string | undefined;
+  sourceName: string;
+}
+
+export interface CubeSpec {
+  dimensions: DimensionSpec[];
+  measures: MeasureSpec[];
+  hierarchies: { name: string; label?: string | null; levels: string[] }[];
+}
+
+export interface SourceRow {
+  file: string;
+  line: number;
+  values: Record<string, string>;
+}
+
+const BATCH = 1000;
+
+/** Attribute values live in Fact.data under "<dimension>.<attribute>", measures under their name. */
+export function attributeRef(dimension: string, attribute: string): string {
+  return `${dimension}.${attribute}`;
+}
+
+export function checkCubeSpec(spec: CubeSpec, file: string): void {
+  const names = new Set<string>();
+  for (const dimension of spec.dimensions) {
+    if (names.has(dimension.name)) throw new IngestError(`dimension "${dimension.name}" is defined twice`, file);
+    names.add(dimension.name);
+    const attributes = new Set(dimension.attributes.map((a) => a.name));
+    if (!attributes.has(dimension.keyAttribute)) {
+      throw new IngestError(
+        `dimension "${dimension.name}": key attribute "${dimension.keyAttribute}" is not one of its attributes`,
+        file,
+      );
+    }
+    if (dimension.labelAttribute && !attributes.has(dimension.labelAttribute)) {
+      throw new IngestError(
+        `dimension "${dimension.name}": label attribute "${dimension.labelAttribute}" is not one of its attributes`,
+        file,
+      );
+    }
+  }
+  for (const measure of spec.measures) {
+    if (names.has(measure.name)) throw new IngestError(`"${measure.name}" names both a measure and a dimension`, file);
+    names.add(measure.name);
+  }
+  if (spec.measures.length === 0) throw new IngestError('the model defines no measure', file);
+  for (const hierarchy of spec.hierarchies) {
+    for (const level of hierarchy.levels) {
+      if (!spec.dimensions.some((d) => d.name === level)) {
+        throw new IngestError(`hierarchy "${hierarchy.name}": level "${level}" is not a dimension`, file);
+      }
+    }
+  }
+}
+
+export async function writeCubeModel(tx: Tx, datasetId: number, spec: CubeSpec): Promise<void> {
+  for (const [position, dimension] of spec.dimensions.entries()) {
+    await tx.dimension.create({
+      data: {
+        datasetId,
+        name: dimension.name,
+        label: dimension.label ?? null,
+        description: dimension.description ?? null,
+        keyAttribute: dimension.keyAttribute,
+        labelAttribute: dimension.labelAttribute ?? null,
+        dimensionType: dimension.dimensionType ?? null,
+        position,
+        attributes: {
+          create: dimension.attributes.map((attribute, index) => ({
+            name: attribute.name,
+            label: attribute.label ?? null,
+            column: attributeRef(dimension.name, attribute.name),
+            type: attribute.type,
+            position: index,
+          })),
+        },
+      },
+    });
+  }
+  await tx.measure.createMany({
+    data: spec.measures.map((measure, position) => ({
+      datasetId,
+      name: measure.name,
+      label: measure.label ?? null,
+      column: measure.name,
+      currency: measure.currency ?? null,
+      position,
+    })),
+  });
+  if (spec.hierarchies.length > 0) {
+    await tx.hierarchy.createMany({
+      data: spec.hierarchies.map((h) => ({ datasetId, name: h.name, label: h.label ?? null, levels: h.levels })),
+    });
+  }
+}
+
+/** Streams source rows into Fact rows in batches; returns the number of facts written. */
+export async function writeFacts(
+  tx: Tx,
+  datasetId: number,
+  spec: CubeSpec,
+  rows: AsyncIterable<SourceRow>,
+): Promise<number> {
+  let batch: Prisma.FactCreateManyInput[] = [];
+  let count = 0;
+  for await (const row of rows) {
+    const data: Record<string, string | number | boolean | null> = {};
+    for (const dimension of spec.dimensions) {
+      for (const attribute of dimension.attributes) {
+        data[attributeRef(dimension.name, attribute.name)] = convert(
+          attribute.read(row),
+          attribute.type,
+          row,
+          attribute.sourceName,
+        );
+      }
+    }
+    for (const measure of spec.measures) {
+      // Declared-integer measures in real packages carry decimals too; every measure is read as a number.
+      const value = convert(measure.read(row), 'number', row, measure.sourceName);
+      data[measure.name] = typeof value === 'number' && measure.factor !== 1 ? scale(value, measure.factor) : value;
+    }
+    count += 1;
+    batch.push({ datasetId, rowNumber: count, data });
+    if (batch.length >= BATCH) {
+      await tx.fact.createMany({ data: batch });
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await tx.fact.createMany({ data: batch });
+  return count;
+}
+
+function scale(value: number, factor: number): number {
+  // Round away binary noise (0.1 × 3 ≠ 0.3) to the precision the inputs had.
+  return Number((value * factor).toPrecision(15));
+}
+
+const numberPattern = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+const groupedPattern = /^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$/;
+
+/**
+ * Markers that public-finance tables use for "no value" in numeric columns: Table Schema's default (the empty
+ * string) plus dashes, "n/a", ".." and "nfp" ("not for publication", as in the Australian budget papers).
+ */
+export const missingMarkers = new Set(['', '-', '–', '—', '..', 'n/a', 'na', 'nfp', 'null', 'none', 'nan']);
+
+export function convert(
+  raw: string | undefined,
+  type: AttributeType,
+  row: SourceRow,
+  column: string,
+): string | number | boolean | null {
+  if (raw === undefined) return null;
+  const text = raw.trim();
+  if (text === '') return null;
+  const fail = (expected: string): never => {
+    throw new IngestError(`column "${column}": ${JSON.stringify(raw)} is not ${expected}`, row.file, row.line);
+  };
+  switch (type) {
+    case 'string':
+      return raw;
+    case 'integer': {
+      if (missingMarkers.has(text.toLowerCase())) return null;
+      if (!/^[-+]?\d+$/.test(text)) fail('an integer');
+      const value = Number(text);
+      if (!Number.isSafeInteger(value)) fail('an integer within ±2^53');
+      return value;
+    }
+    case 'number': {
+      if (missingMarkers.has(text.toLowerCase())) return null;
+      if (groupedPattern.test(text)) return Number(text.replace(/,/g, ''));
+      if (!numberPattern.test(text)) fail('a number');
+      return Number(text);
+    }
+    case 'boolean': {
+      const lower = text.toLowerCase();
+      if (['true', 't', 'yes', 'y', '1'].includes(lower)) return true;
+      if (['false', 'f', 'no', 'n', '0'].includes(lower)) return false;
+      return fail('a boolean');
+    }
+    case 'date': {
+      const match = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ].*)?$/.exec(text);
+      if (!match) return fail('a date (YYYY-MM-DD)');
+      const [, year, month = '01', day = '01'] = match;
+      const date = new Date(`${year}-${month}-${day}T00:00:00Z`);
+      if (Number.isNaN(date.getTime()) || date.getUTCDate() !== Number(day)) fail('a valid date');
+      return `${year}-${month}-${day}`;
+    }
+  }
+}
+
+export function normaliseType(type: string | undefined): AttributeType {
+  switch ((type ?? 'string').toLowerCase()) {
+    case 'integer':
+    case 'int':
+    case 'year':
+      return 'integer';
+    case 'number':
+    case 'float':
+    case 'decimal':
+      return 'number';
+    case 'date':
+    case 'datetime':
+      return 'date';
+    case 'boolean':
+    case 'bool':
+      return 'boolean';
+    default:
+      return 'string';
+  }
+}

@@ -1,0 +1,229 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { readCsv, readCsvHeader } from '../../shared/ingest/csv.js';
+import type { Progress } from '../../shared/ingest/progress.js';
+import { IngestError, type Loader } from '../../shared/ingest/types.js';
+import {
+  checkCubeSpec,
+  normaliseType,
+  writeCubeModel,
+  writeFacts,
+  type AttributeSpec,
+  type CubeSpec,
+  type DimensionSpec,
+  type SourceRow,
+} from './cube-writer.js';
+import { refName } from './cube-names.js';
+
+interface FdpAttribute {
+  source: string;
+  title?: string;
+  labelfor?: string;
+  parent?: string;
+}
+
+interface FdpDimension {
+  attributes: Record<string, FdpAttribute>;
+  primaryKey: string | string[];
+  dimensionType?: string;
+  title?: string;
+  description?: string;
+}
+
+interface FdpMeasure {
+  source: string;
+  title?: string;
+  currency?: string;
+  factor?: number;
+}
+
+interface FdpModel {
+  measures: Record<string, FdpMeasure>;
+  dimensions: Record<string, FdpDimension>;
+}
+
+interface DataPackage {
+  name?: string;
+  title?: string;
+  description?: string;
+  author?: string;
+  owner?: string;
+  publisher?: string;
+  license?: string | { type?: string; name?: string; url?: string };
+  licenses?: { name?: string; id?: string; title?: string; path?: string; url?: string }[];
+  keywords?: string[];
+  countryCode?: string | string[];
+  fiscalPeriod?: { start?: string; end?: string };
+  resources?: { name?: string; path?: string; format?: string; dialect?: { delimiter?: string }; schema?: { fields?: { name: string; type?: string }[] } }[];
+  model?: FdpModel;
+  mapping?: FdpModel;
+}
+
+function packagePath(path: string): string {
+  return statSync(path).isDirectory() ? join(path, 'datapackage.json') : path;
+}
+
+function readPackage(file: string): DataPackage {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as DataPackage;
+  } catch (error) {
+    throw new IngestError(`not valid JSON: ${(error as Error).message}`, file);
+  }
+}
+
+function licenseOf(dp: DataPackage): { license: string | null; licenseUrl: string | null } {
+  if (typeof dp.license === 'string') return { license: dp.license, licenseUrl: null };
+  if (dp.license) return { license: dp.license.name ?? dp.license.type ?? null, licenseUrl: dp.license.url ?? null };
+  const first = dp.licenses?.[0];
+  return { license: first?.name ?? first?.id ?? first?.title ?? null, licenseUrl: first?.path ?? first?.url ?? null };
+}
+
+/**
+ * A Fiscal Data Package: datapackage.json with CSV resources, described by the FDP 1.0 `model` or the older
+ * `mapping`. Measure values are multiplied by the measure's `factor` (the package's unit), as the FDP spec says.
+ */
+export const fdpLoader: Loader = {
+  id: 'fdp',
+  family: 'CUBE',
+  description: 'Fiscal Data Package (datapackage.json with a "model" or "mapping" and CSV resources)',
+  async detect(path) {
+    const file = packagePath(path);
+    if (basename(file) !== 'datapackage.json' || !existsSync(file)) return false;
+    try {
+      const dp = JSON.parse(readFileSync(file, 'utf8')) as DataPackage;
+      return typeof (dp.model ?? dp.mapping) === 'object';
+    } catch {
+      return false;
+    }
+  },
+  async load(request, context) {
+    const file = packagePath(request.path);
+    const dir = dirname(file);
+    const dp = readPackage(file);
+    const model = dp.model ?? dp.mapping;
+    if (!model || typeof model.measures !== 'object' || typeof model.dimensions !== 'object') {
+      throw new IngestError('the package has no "model" (or "mapping") with measures and dimensions', file);
+    }
+    const resources = (dp.resources ?? []).filter((r) => typeof r.path === 'string' && /\.csv$/i.test(r.path));
+    if (resources.length === 0) throw new IngestError('the package lists no CSV resource', file);
+    const csvFiles = resources.map((resource) => {
+      const csv = resolve(dir, resource.path!);
+      if (!csv.startsWith(resolve(dir) + sep)) throw new IngestError(`resource path escapes the package: ${resource.path}`, file);
+      if (!existsSync(csv)) throw new IngestError(`resource ${resource.path} is missing`, file);
+      return { csv, delimiter: resource.dialect?.delimiter ?? ',' };
+    });
+    const fieldTypes = new Map<string, string>();
+    for (const resource of resources) {
+      for (const field of resource.schema?.fields ?? []) if (field.type) fieldTypes.set(field.name, field.type);
+    }
+    const header = new Set(await readCsvHeader(csvFiles[0]!.csv, csvFiles[0]!.delimiter));
+    const requireSource = (source: string, what: string) => {
+      if (!header.has(source)) {
+        throw new IngestError(`${what} reads column "${source}", which ${basename(csvFiles[0]!.csv)} does not have`, file);
+      }
+    };
+
+    const taken = new Set<string>();
+    const spec: CubeSpec = { dimensions: [], measures: [], hierarchies: [] };
+    const served: { dimensions: Record<string, unknown>; measures: Record<string, unknown> } = {
+      dimensions: {},
+      measures: {},
+    };
+    for (const [rawName, dimension] of Object.entries(model.dimensions)) {
+      const name = refName(rawName, taken);
+      const attributeNames = new Map<string, string>();
+      const attributeTaken = new Set<string>();
+      for (const rawAttribute of Object.keys(dimension.attributes ?? {})) {
+        attributeNames.set(rawAttribute, refName(rawAttribute, attributeTaken));
+      }
+      const attributes: AttributeSpec[] = Object.entries(dimension.attributes ?? {}).map(([rawAttribute, attribute]) => {
+        requireSource(attribute.source, `dimension "${rawName}" attribute "${rawAttribute}"`);
+        return {
+          name: attributeNames.get(rawAttribute)!,
+          label: attribute.title ?? attribute.source,
+          type: normaliseType(fieldTypes.get(attribute.source)),
+          read: (row: SourceRow) => row.values[attribute.source],
+          sourceName: attribute.source,
+        };
+      });
+      if (attributes.length === 0) throw new IngestError(`dimension "${rawName}" has no attributes`, file);
+      const keys = [dimension.primaryKey].flat().filter((key): key is string => typeof key === 'string');
+      const rawKey = keys[keys.length - 1];
+      if (!rawKey || !attributeNames.has(rawKey)) {
+        throw new IngestError(`dimension "${rawName}": primaryKey must name one of its attributes`, file);
+      }
+      const rawLabel = Object.entries(dimension.attributes).find(([, a]) => a.labelfor === rawKey)?.[0];
+      const spec1: DimensionSpec = {
+        name,
+        label: dimension.title ?? rawName,
+        description: dimension.description ?? null,
+        keyAttribute: attributeNames.get(rawKey)!,
+        labelAttribute: rawLabel ? attributeNames.get(rawLabel)! : null,
+        dimensionType: dimension.dimensionType ?? null,
+        attributes,
+      };
+      spec.dimensions.push(spec1);
+      served.dimensions[name] = {
+        label: spec1.label,
+        description: spec1.description,
+        dimensionType: spec1.dimensionType,
+        key_attribute: spec1.keyAttribute,
+        label_attribute: spec1.labelAttribute,
+        attributes: Object.fromEntries(
+          attributes.map((a) => [a.name, { column: a.sourceName, label: a.label, type: a.type }]),
+        ),
+      };
+    }
+    for (const [rawName, measure] of Object.entries(model.measures)) {
+      requireSource(measure.source, `measure "${rawName}"`);
+      const name = refName(rawName, taken);
+      const type = normaliseType(fieldTypes.get(measure.source) ?? 'number');
+      spec.measures.push({
+        name,
+        label: measure.title ?? rawName,
+        currency: measure.currency ?? null,
+        type: type === 'integer' && (measure.factor ?? 1) === 1 ? 'integer' : 'number',
+        factor: typeof measure.factor === 'number' && Number.isFinite(measure.factor) ? measure.factor : 1,
+        read: (row) => row.values[measure.source],
+        sourceName: measure.source,
+      });
+      served.measures[name] = { column: measure.source, label: measure.title ?? rawName, currency: measure.currency ?? null, factor: measure.factor ?? 1 };
+    }
+    checkCubeSpec(spec, file);
+
+    const name = request.name ?? dp.name;
+    if (!name) throw new IngestError('the package has no "name": pass --name', file);
+    const { license, licenseUrl } = licenseOf(dp);
+    return context.replaceDataset(
+      {
+        name,
+        family: 'CUBE',
+        title: (dp.title ?? name).trim(),
+        description: dp.description?.trim() || null,
+        publisher: dp.publisher ?? dp.author ?? dp.owner ?? null,
+        license,
+        licenseUrl,
+        keywords: dp.keywords ?? [],
+        themes: [dp.countryCode ?? []].flat(),
+        source: {
+          model: { fact_table: name, ...served, hierarchies: {} },
+          datapackage: dp,
+          fiscalPeriod: dp.fiscalPeriod ?? null,
+        },
+      },
+      async (tx, datasetId) => {
+        await writeCubeModel(tx, datasetId, spec);
+        return writeFacts(tx, datasetId, spec, rowsOf(csvFiles, context.progress));
+      },
+    );
+  },
+};
+
+async function* rowsOf(
+  files: { csv: string; delimiter: string }[],
+  progress: Progress,
+): AsyncGenerator<SourceRow> {
+  for (const { csv, delimiter } of files) {
+    for await (const row of readCsv(csv, { delimiter, progress })) yield { file: csv, line: row.line, values: row.values };
+  }
+}

@@ -1,0 +1,42 @@
+import { cardinalityClass, type CubeModel } from '../query/model.js';
+import { dimensionCardinalities } from '../query/query.js';
+
+/** The model in babbage's /model shape: refs on every part, key/label refs, cardinality classes, aggregates. */
+export async function babbageModel(model: CubeModel): Promise<Record<string, unknown>> {
+  const counts = await dimensionCardinalities(model);
+  const dimensions: Record<string, unknown> = {};
+  for (const d of model.dimensions) {
+    dimensions[d.name] = {
+      label: d.label ?? d.name,
+      description: d.description ?? '',
+      ref: d.name,
+      key_attribute: d.keyAttribute.name,
+      key_ref: d.keyAttribute.ref,
+      label_attribute: d.labelAttribute.name,
+      label_ref: d.labelAttribute.ref,
+      dimension_type: d.dimensionType,
+      cardinality: counts.get(d.name) ?? 0,
+      cardinality_class: cardinalityClass(counts.get(d.name) ?? 0),
+      hierarchy: d.hierarchy,
+      attributes: Object.fromEntries(
+        d.attributes.map((a) => [a.name, { label: a.label ?? a.name, column: a.column, type: a.type, ref: a.ref }]),
+      ),
+    };
+  }
+  const source = model.source.model as { fact_table?: unknown } | undefined;
+  return {
+    fact_table: typeof source?.fact_table === 'string' ? source.fact_table : model.name,
+    dimensions,
+    measures: Object.fromEntries(
+      model.measures.map((m) => [m.name, { label: m.label ?? m.name, column: m.column, currency: m.currency, ref: m.ref }]),
+    ),
+    aggregates: Object.fromEntries(
+      model.aggregates.map((a) => [
+        a.ref,
+        { label: a.label, ref: a.ref, function: a.function, ...(a.measure ? { measure: a.measure.name } : {}) },
+      ]),
+    ),
+    hierarchies: Object.fromEntries(model.hierarchies.map((h) => [h.name, { ref: h.name, label: h.label ?? h.name, levels: h.levels }])),
+    fiscal_period: model.fiscalPeriod,
+  };
+}

@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import type { Tx } from '../../db.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { IngestError } from '../../shared/ingest/types.js';
+import { FIELD_TYPES, TypeGuess, type FieldDef, type FieldType } from '../query/fields.js';
+import { searchTextOf } from '../query/text.js';
+
+/** A record ready to store. */
+export interface RecordInput {
+  recordid: string;
+  fields: Record<string, unknown>;
+  geometry?: unknown;
+  timestamp?: Date;
+}
+
+/** Options from a `<file>.records.json` sidecar. */
+export interface RecordsSidecar {
+  name?: string;
+  title?: string;
+  description?: string;
+  publisher?: string;
+  license?: string;
+  licenseUrl?: string;
+  delimiter?: string;
+  /** Column holding the record id; without it ids are hashes of the row. */
+  idColumn?: string;
+  latColumn?: string;
+  lonColumn?: string;
+  /** Column label -> field name. */
+  fieldNames?: Record<string, string>;
+  /** Field name -> type, overriding inference. */
+  types?: Record<string, FieldType>;
+  /** Fields annotated as facets; without it low-cardinality text and date fields are. */
+  facets?: string[];
+}
+
+export function sidecarPath(file: string): string {
+  return `${file}.records.json`;
+}
+
+export function readSidecar(file: string): RecordsSidecar | undefined {
+  const path = sidecarPath(file);
+  if (!existsSync(path)) return undefined;
+  try {
+    const value = JSON.parse(readFileSync(path, 'utf8')) as RecordsSidecar;
+    for (const [field, type] of Object.entries(value.types ?? {})) {
+      if (!FIELD_TYPES.includes(type)) throw new Error(`types.${field}: unknown type "${type}"`);
+    }
+    return value;
+  } catch (error) {
+    throw new IngestError(`bad sidecar: ${(error as Error).message}`, path);
+  }
+}
+
+/** Learns field order, types and facet candidates from a first pass over the records. */
+export class FieldSurvey {
+  private readonly guesses = new Map<string, { guess: TypeGuess; distinct: Set<string>; label: string | null }>();
+
+  constructor(private readonly fromCsv: boolean) {}
+
+  add(fields: Record<string, unknown>, labels?: Record<string, string>): void {
+    for (const [name, value] of Object.entries(fields)) {
+      let entry = this.guesses.get(name);
+      if (!entry) {
+        entry = { guess: new TypeGuess(this.fromCsv), distinct: new Set(), label: labels?.[name] ?? null };
+        this.guesses.set(name, entry);
+      }
+      entry.guess.add(value);
+      if (entry.distinct.size <= 100 && (typeof value === 'string' || typeof value === 'number') && value !== '') {
+        entry.distinct.add(String(value));
+      }
+    }
+  }
+
+  fields(options: Pick<RecordsSidecar, 'types' | 'facets'> = {}): FieldDef[] {
+    return [...this.guesses.entries()].map(([name, { guess, distinct, label }]) => {
+      const type = options.types?.[name] ?? guess.type();
+      const facet = options.facets
+        ? options.facets.includes(name)
+        : type === 'date' || type === 'datetime' || (type === 'text' && distinct.size > 0 && distinct.size <= 100);
+      const annotations: Record<string, unknown> = {};
+      if (facet) annotations.facet = true;
+      if (facet && (type === 'date' || type === 'datetime')) annotations.hierarchical = true;
+      return { name, label: label ?? name, type, annotations };
+    });
+  }
+}
+
+export function hashId(...parts: string[]): string {
+  return createHash('sha1').update(parts.join('\u0000')).digest('hex');
+}
+
+/** lat/lon of a record: its first geo_point_2d field, else a GeoJSON Point geometry. */
+export function pointOf(record: RecordInput, fields: FieldDef[]): { lat: number | null; lon: number | null } {
+  for (const field of fields) {
+    if (field.type !== 'geo_point_2d') continue;
+    const value = record.fields[field.name];
+    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'number') {
+      return { lat: value[0], lon: value[1] };
+    }
+  }
+  const geometry = record.geometry as { type?: string; coordinates?: unknown } | null | undefined;
+  if (geometry?.type === 'Point' && Array.isArray(geometry.coordinates)) {
+    const [lon, lat] = geometry.coordinates as number[];
+    if (typeof lat === 'number' && typeof lon === 'number') return { lat, lon };
+  }
+  return { lat: null, lon: null };
+}
+
+export function recordRow(datasetId: number, record: RecordInput, fields: FieldDef[]): Prisma.RecordCreateManyInput {
+  const { lat, lon } = pointOf(record, fields);
+  const geometry = record.geometry ?? (lat !== null && lon !== null ? { type: 'Point', coordinates: [lon, lat] } : null);
+  return {
+    datasetId,
+    recordId: record.recordid,
+    fields: record.fields as Prisma.InputJsonValue,
+    lat,
+    lon,
+    geometry: (geometry ?? undefined) as Prisma.InputJsonValue | undefined,
+    timestamp: record.timestamp ?? new Date(),
+    searchText: searchTextOf(record.fields),
+  };
+}
+
+export async function writeFields(tx: Tx, datasetId: number, fields: FieldDef[]): Promise<void> {
+  await tx.recordField.createMany({
+    data: fields.map((field, position) => ({
+      datasetId,
+      name: field.name,
+      label: field.label,
+      type: field.type,
+      annotations: field.annotations as Prisma.InputJsonValue,
+      position,
+    })),
+  });
+}
+
+/** Writes records in batches of 1000; returns how many were written. */
+export async function writeRecords(
+  tx: Tx,
+  datasetId: number,
+  fields: FieldDef[],
+  records: AsyncIterable<RecordInput>,
+  onBatch?: (rows: number) => void,
+): Promise<number> {
+  let batch: Prisma.RecordCreateManyInput[] = [];
+  let rows = 0;
+  const seen = new Set<string>();
+  for await (const record of records) {
+    if (seen.has(record.recordid)) throw new IngestError(`duplicate record id "${record.recordid}"`);
+    seen.add(record.recordid);
+    batch.push(recordRow(datasetId, record, fields));
+    if (batch.length >= 1000) {
+      await tx.record.createMany({ data: batch });
+      rows += batch.length;
+      batch = [];
+      onBatch?.(rows);
+    }
+  }
+  if (batch.length > 0) await tx.record.createMany({ data: batch });
+  return rows + batch.length;
+}
