@@ -1,0 +1,126 @@
+/**
+ * The one paging convention of the GraphQL API: Relay connections (`first/after`, `last/before`, plus `offset` for
+ * page-number UIs) with `edges { cursor node }`, `nodes`, `pageInfo` and `totalCount`. Cursors are opaque offsets,
+ * so every list pages the same way whatever its storage. Sizes out of range are a BAD_USER_INPUT error, never a
+ * silent clamp.
+ */
+import { cursorToOffset, offsetToCursor } from '@pothos/plugin-relay';
+import { badInput } from '../errors.js';
+
+export interface ConnectionArgs {
+  first?: number | null;
+  last?: number | null;
+  after?: string | null;
+  before?: string | null;
+  offset?: number | null;
+}
+
+export interface PageWindow {
+  /** Rows to skip. */
+  offset: number;
+  /** Rows to return. */
+  limit: number;
+}
+
+export interface SizeLimits {
+  /** Rows when neither first nor last is given. */
+  defaultSize: number;
+  /** Largest first/last accepted. */
+  maxSize: number;
+}
+
+/** What a connection field resolves to: the plugin's shape plus a lazily counted total. */
+export interface ConnectionResult<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: () => Promise<number> | number;
+}
+
+function size(name: 'first' | 'last', value: number, { maxSize }: SizeLimits): number {
+  if (!Number.isInteger(value) || value < 0 || value > maxSize) {
+    throw badInput(`${name} must be between 0 and ${maxSize}, got ${value}`, [name]);
+  }
+  return value;
+}
+
+function cursor(name: 'after' | 'before', value: string): number {
+  let offset: number;
+  try {
+    offset = cursorToOffset(value);
+  } catch {
+    offset = Number.NaN;
+  }
+  if (!Number.isInteger(offset) || offset < 0) throw badInput(`${name} is not a cursor of this list: "${value.slice(0, 60)}"`, [name]);
+  return offset;
+}
+
+/**
+ * The rows a connection request asks for. `last` without `before` counts from the end and needs the total, which
+ * `count` supplies only then.
+ */
+export async function connectionWindow(args: ConnectionArgs, limits: SizeLimits, count?: () => Promise<number> | number): Promise<PageWindow> {
+  if (args.first != null && args.last != null) throw badInput('give first or last, not both', ['last']);
+  if (args.offset != null && (!Number.isInteger(args.offset) || args.offset < 0)) {
+    throw badInput(`offset must be 0 or more, got ${args.offset}`, ['offset']);
+  }
+  const after = args.after != null ? cursor('after', args.after) + 1 : 0;
+  const start = after + (args.offset ?? 0);
+  const end = args.before != null ? cursor('before', args.before) : null;
+  if (args.last != null) {
+    const last = size('last', args.last, limits);
+    let stop = end;
+    if (stop === null) {
+      if (!count) throw badInput('last needs before on this list', ['last']);
+      stop = await count();
+    }
+    const from = Math.max(start, stop - last);
+    return { offset: from, limit: Math.max(0, stop - from) };
+  }
+  const first = args.first != null ? size('first', args.first, limits) : limits.defaultSize;
+  const limit = end === null ? first : Math.max(0, Math.min(first, end - start));
+  return { offset: start, limit };
+}
+
+/**
+ * Builds the connection from the rows of a window. Fetch `limit + 1` rows when you can: the extra row tells
+ * hasNextPage without counting. Otherwise pass `count` and it is used.
+ */
+export function connectionOf<T>(rows: T[], window: PageWindow, count: () => Promise<number> | number): ConnectionResult<T> {
+  const page = rows.slice(0, window.limit);
+  const edges = page.map((node, i) => ({ cursor: offsetToCursor(window.offset + i), node }));
+  let total: Promise<number> | number | undefined;
+  const totalCount = () => (total ??= count());
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > window.limit,
+      hasPreviousPage: window.offset > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount,
+  };
+}
+
+/** A connection over an in-memory list (model parts such as dimensions and measures). */
+export async function arrayConnection<T>(items: T[], args: ConnectionArgs, limits: SizeLimits): Promise<ConnectionResult<T>> {
+  const window = await connectionWindow(args, limits, () => items.length);
+  return connectionOf(items.slice(window.offset, window.offset + window.limit + 1), window, () => items.length);
+}
+
+/**
+ * One connection field's fetch: `rows(offset, limit)` loads up to `limit` rows (asked for one more than the page),
+ * `count()` counts them all (only run when totalCount or `last` needs it).
+ */
+export async function resolveConnection<T>(
+  args: ConnectionArgs,
+  limits: SizeLimits,
+  rows: (window: PageWindow) => Promise<T[]>,
+  count: () => Promise<number>,
+): Promise<ConnectionResult<T>> {
+  let counted: Promise<number> | undefined;
+  const total = () => (counted ??= count());
+  const window = await connectionWindow(args, limits, total);
+  const fetched = window.limit === 0 ? [] : await rows({ offset: window.offset, limit: window.limit + 1 });
+  return connectionOf(fetched, window, total);
+}
