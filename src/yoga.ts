@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError, type ExecutionResult } from 'graphql';
-import { createYoga, type Plugin } from 'graphql-yoga';
+import { createYoga, type GraphiQLOptions, type Plugin } from 'graphql-yoga';
 import { createContext } from './context.js';
 import { graphqlLimitsFromEnv, type GraphQLLimits } from './graphql-limits.js';
 import { schema } from './schema.js';
@@ -100,6 +101,17 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
 
 const defaultQuery = '{\n  datasets {\n    totalCount\n    nodes { name family title }\n  }\n}\n';
 
+/**
+ * GraphiQL from the npm package that bundles its script, styles, Monaco workers and favicon into the page, so it
+ * works offline (Yoga's default page loads them from a CDN). The page is about 9 MB: built once per options.
+ */
+let graphiqlPage: { key: string; html: string } | undefined;
+function renderOfflineGraphiQL(options: GraphiQLOptions): string {
+  const key = JSON.stringify(options);
+  if (graphiqlPage?.key !== key) graphiqlPage = { key, html: renderGraphiQL(options) };
+  return graphiqlPage.html;
+}
+
 function limitPlugins(limits: GraphQLLimits): Plugin[] {
   const plugins: Plugin[] = [
     EnvelopArmorPlugin({
@@ -139,6 +151,7 @@ export function createGraphQLHandler(limits: GraphQLLimits = graphqlLimitsFromEn
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: limits.requirePersisted ? false : { title: 'Spendgraph', defaultQuery },
+    renderGraphiQL: renderOfflineGraphiQL,
     plugins: [useRequestErrorCodes(), ...limitPlugins(limits)],
     maskedErrors: { maskError },
   });
