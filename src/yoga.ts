@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { createInMemoryAPQStore, useAPQ, type APQStore } from '@graphql-yoga/plugin-apq';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
@@ -140,8 +141,22 @@ function limitPlugins(limits: GraphQLLimits): Plugin[] {
         },
       }) as Plugin,
     );
+  } else {
+    // No trusted documents configured: any client may register its documents by hash (Apollo's and urql's automatic
+    // persisted queries), and then send only the hash, over GET too. With trusted documents the plugin above is in
+    // charge and nothing is registered.
+    plugins.push(useAPQ({ store: apqStore() }));
   }
   return plugins;
+}
+
+/** Documents registered by automatic persisted queries: at most 1000, for a day, none longer than 100,000 characters. */
+function apqStore(): APQStore {
+  const store = createInMemoryAPQStore({ max: 1000, ttl: 24 * 60 * 60 * 1000 });
+  return {
+    get: (hash) => store.get(hash),
+    set: (hash, query) => (query.length <= 100_000 ? store.set(hash, query) : undefined),
+  };
 }
 
 export function createGraphQLHandler(limits: GraphQLLimits = graphqlLimitsFromEnv()) {
