@@ -9,6 +9,7 @@ import { registerAwardsRoutes } from './awards/rest/routes.js';
 import { registerLoadingRoutes } from './catalog/rest/loading.js';
 import { registerCubesRoutes } from './cubes/rest/routes.js';
 import { registerRecordsRoutes } from './records/rest/routes.js';
+import { cacheMaxAgeFromEnv, catalogVersion, createGraphQLHttpCache } from './shared/http-cache.js';
 import { isMigrated } from './startup.js';
 import { yoga } from './yoga.js';
 
@@ -40,7 +41,12 @@ export function createApp(options: AppOptions): Hono {
     }
   });
 
-  app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) => yoga.fetch(c.req.raw, { principal: principalOf(c) }));
+  // GET answers get an ETag and Cache-Control (src/shared/http-cache.ts); 304 when If-None-Match names the ETag.
+  const cached = createGraphQLHttpCache({ version: () => catalogVersion(db), maxAge: cacheMaxAgeFromEnv() });
+  app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) => {
+    const principal = principalOf(c);
+    return cached(c.req.raw, principal.kind, async () => yoga.fetch(c.req.raw, { principal }));
+  });
 
   app.get('/', (c) => c.redirect('/graphql'));
 

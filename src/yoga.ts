@@ -1,14 +1,117 @@
 import { readFileSync } from 'node:fs';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { createInMemoryAPQStore, useAPQ, type APQStore } from '@graphql-yoga/plugin-apq';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
-import { GraphQLError } from 'graphql';
-import { createYoga, type Plugin } from 'graphql-yoga';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import { createYoga, type GraphiQLOptions, type Plugin } from 'graphql-yoga';
 import { createContext } from './context.js';
 import { graphqlLimitsFromEnv, type GraphQLLimits } from './graphql-limits.js';
 import { schema } from './schema.js';
 
+/** A copy of `error` with `extensions.code` set (a code it already has wins) and any other extensions kept. */
+function withCode(error: GraphQLError, code: string, http?: { spec?: boolean; status: number }): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions: { ...error.extensions, code: error.extensions?.code ?? code, ...(http ? { http } : {}) },
+  });
+}
+
+/**
+ * Request errors are the client's, and every error a client sees carries a code.
+ *
+ * - graphql-js reports a request it cannot run at all (a variable of the wrong type, an unknown enum value or input
+ *   field, a missing variable, an ambiguous operation) as a result without `data` whose errors have no `path`. Some
+ *   carry the scalar's own error as `originalError` and no code, which maskError would take for a server fault.
+ *   They get `BAD_USER_INPUT` here, before masking, where they are known to be about the request; and the status of
+ *   a request error: 400 for `application/graphql-response+json`, 200 for `application/json`, as the GraphQL over
+ *   HTTP spec says and as Yoga answers syntax and validation errors.
+ * - `variables` or `extensions` that are not JSON (GET, form posts) are a 400 `BAD_REQUEST`, not a masked fault.
+ * - Errors that reach the client without a code were raised about the request by a plugin (the alias and token
+ *   limits): `BAD_USER_INPUT`. Masked faults already carry `INTERNAL_SERVER_ERROR`.
+ */
+export function useRequestErrorCodes(): Plugin {
+  return {
+    onRequestParse({ requestParser, setRequestParser }) {
+      if (!requestParser) return;
+      setRequestParser(async (request) => {
+        try {
+          return await requestParser(request);
+        } catch (error) {
+          if (!(error instanceof SyntaxError)) throw error;
+          const search = new URL(request.url).searchParams;
+          const bad = ['variables', 'extensions'].filter((name) => {
+            const raw = search.get(name);
+            if (!raw) return false;
+            try {
+              JSON.parse(raw);
+              return false;
+            } catch {
+              return true;
+            }
+          });
+          const what = bad.length ? `the "${bad.join('" and "')}" parameter` : 'a "variables" or "extensions" parameter';
+          throw new GraphQLError(`${what} is not valid JSON: ${error.message}`, {
+            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+          });
+        }
+      });
+    },
+    onExecute: () => ({
+      onExecuteDone({ result, setResult }) {
+        if (Symbol.asyncIterator in result || 'data' in result || !result.errors?.length) return;
+        setResult({
+          ...result,
+          errors: result.errors.map((error) => (error.path ? error : withCode(error, 'BAD_USER_INPUT', { spec: true, status: 400 }))),
+        });
+      },
+    }),
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result) || Symbol.asyncIterator in result) return;
+      const single = result as ExecutionResult;
+      if (!single.errors?.some((error) => !error.extensions?.code)) return;
+      setResult({ ...single, errors: single.errors.map((error) => (error.extensions?.code ? error : withCode(error, 'BAD_USER_INPUT'))) });
+    },
+  };
+}
+
+/**
+ * What a client sees of an error. Errors with a code were raised on purpose (UserError, limits, Yoga's parse and
+ * validation errors, request errors coded above) and pass as they are; anything else is a server fault, masked as
+ * `INTERNAL_SERVER_ERROR` (its message shown only when NODE_ENV=development) and logged.
+ */
+export function maskError(error: unknown, message: string, isDev?: boolean): Error {
+  if (!(error instanceof GraphQLError)) {
+    return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  }
+  // Parse, validation and limit errors describe the request itself: pass them on.
+  if (!error.originalError) return error;
+  // A coded error thrown on purpose (UserError): graphql-js wrapped it with its path and copied its code.
+  if (error.originalError instanceof GraphQLError && error.extensions?.code) return error;
+  // Keep where it happened (the field's path and location), never what happened.
+  return new GraphQLError(isDev ? error.message : message, {
+    nodes: error.nodes,
+    path: error.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  });
+}
+
 const defaultQuery = '{\n  datasets {\n    totalCount\n    nodes { name family title }\n  }\n}\n';
+
+/**
+ * GraphiQL from the npm package that bundles its script, styles, Monaco workers and favicon into the page, so it
+ * works offline (Yoga's default page loads them from a CDN). The page is about 9 MB: built once per options.
+ */
+let graphiqlPage: { key: string; html: string } | undefined;
+function renderOfflineGraphiQL(options: GraphiQLOptions): string {
+  const key = JSON.stringify(options);
+  if (graphiqlPage?.key !== key) graphiqlPage = { key, html: renderGraphiQL(options) };
+  return graphiqlPage.html;
+}
 
 function limitPlugins(limits: GraphQLLimits): Plugin[] {
   const plugins: Plugin[] = [
@@ -38,8 +141,22 @@ function limitPlugins(limits: GraphQLLimits): Plugin[] {
         },
       }) as Plugin,
     );
+  } else {
+    // No trusted documents configured: any client may register its documents by hash (Apollo's and urql's automatic
+    // persisted queries), and then send only the hash, over GET too. With trusted documents the plugin above is in
+    // charge and nothing is registered.
+    plugins.push(useAPQ({ store: apqStore() }));
   }
   return plugins;
+}
+
+/** Documents registered by automatic persisted queries: at most 1000, for a day, none longer than 100,000 characters. */
+function apqStore(): APQStore {
+  const store = createInMemoryAPQStore({ max: 1000, ttl: 24 * 60 * 60 * 1000 });
+  return {
+    get: (hash) => store.get(hash),
+    set: (hash, query) => (query.length <= 100_000 ? store.set(hash, query) : undefined),
+  };
 }
 
 export function createGraphQLHandler(limits: GraphQLLimits = graphqlLimitsFromEnv()) {
@@ -49,21 +166,9 @@ export function createGraphQLHandler(limits: GraphQLLimits = graphqlLimitsFromEn
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: limits.requirePersisted ? false : { title: 'Spendgraph', defaultQuery },
-    plugins: limitPlugins(limits),
-    maskedErrors: {
-      maskError(error, message, isDev) {
-        if (!(error instanceof GraphQLError)) {
-          return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-        }
-        // Parse, validation and limit errors describe the request itself: pass them on.
-        if (!error.originalError) return error;
-        // A coded error thrown on purpose (UserError): graphql-js wrapped it with its path and copied its code.
-        if (error.originalError instanceof GraphQLError && error.extensions?.code) return error;
-        return new GraphQLError(isDev ? (error as Error).message : message, {
-          extensions: { code: 'INTERNAL_SERVER_ERROR' },
-        });
-      },
-    },
+    renderGraphiQL: renderOfflineGraphiQL,
+    plugins: [useRequestErrorCodes(), ...limitPlugins(limits)],
+    maskedErrors: { maskError },
   });
 }
 

@@ -2,7 +2,8 @@ import type { Context, Hono } from 'hono';
 import { principalOf } from '../../access/middleware.js';
 import { visibleDatasets } from '../../access/principal.js';
 import { db } from '../../db.js';
-import { UserError, badInput, notFound } from '../../errors.js';
+import { badInput, notFound } from '../../errors.js';
+import { withErrorEnvelope, type ErrorEnvelope } from '../../shared/dialect.js';
 import { stripLocations, type FilterNode } from '../query/filter/ast.js';
 import { parseQueryFilters, parseRestFilters } from '../query/filter/rest.js';
 import {
@@ -44,14 +45,15 @@ async function readInput(c: Context): Promise<Input> {
   return { body: body as Record<string, unknown>, query };
 }
 
-async function guarded(c: Context, work: () => Promise<Response>): Promise<Response> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof UserError) return c.json({ message: error.message }, error.status as 400);
-    console.error('awards REST error', error);
-    return c.json({ message: 'Internal error while answering the request' }, 500);
-  }
+/** USAspending's error body: `{message}`. */
+const usaspendingErrors: ErrorEnvelope = {
+  dialect: 'USAspending',
+  user: (error) => ({ message: error.message }),
+  internal: { message: 'Internal error while answering the request' },
+};
+
+function guarded(c: Context, work: () => Promise<Response>): Promise<Response> {
+  return withErrorEnvelope(c, usaspendingErrors, work);
 }
 
 function and(a: FilterNode | null, b: FilterNode | null): FilterNode | null {

@@ -3,6 +3,7 @@ import { visibleDatasets } from '../../access/principal.js';
 import type { Context, Hono } from 'hono';
 import { db } from '../../db.js';
 import { badInput, notFound, UserError } from '../../errors.js';
+import { contentTypes, errorResponse, isCallbackName, jsonpStatement, withErrorEnvelope, writeJsonp, type ErrorEnvelope } from '../../shared/dialect.js';
 import { babbageModel } from './babbage.js';
 import { parseFields, parseOrder, parseRefs, type ParsedOrder } from '../query/grammar.js';
 import { loadCube, type CubeModel } from '../query/model.js';
@@ -37,37 +38,37 @@ function pageParams(query: Query, defaultSize: number) {
   return { page: intParam(query, ['page'], 1), pageSize, pageNames: { page: 'page', pageSize: 'pagesize' } };
 }
 
-const callbackPattern = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
-
+/** JSON, or JSONP when the query names a `callback` (errors too). */
 function send(c: Context, body: unknown, status = 200): Response {
   const callback = c.req.query('callback');
   if (callback !== undefined) {
-    if (!callbackPattern.test(callback)) {
+    if (!isCallbackName(callback)) {
       return c.json({ status: 'error', message: `Invalid callback: '${callback}'`, context: {} }, 400);
     }
-    return c.body(`${callback}(${JSON.stringify(body)});`, status as 200, { 'content-type': 'application/javascript; charset=utf-8' });
+    return writeJsonp(c, callback, JSON.stringify(body), jsonpStatement, status);
   }
   return c.json(body, status as 200);
 }
 
 function csv(c: Context, name: string, columns: string[], rows: Row[]): Response {
   return c.body(toCsv(columns, rows), 200, {
-    'content-type': 'text/csv; charset=utf-8',
+    'content-type': contentTypes.csv,
     'content-disposition': `attachment; filename="${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.csv"`,
   });
 }
 
 /** babbage's error body: `{status: 'error', message, context}`; anything unexpected stays a generic 500. */
+const babbageErrors: ErrorEnvelope = {
+  dialect: 'babbage',
+  user: (error) => ({ status: 'error', message: error.message, context: {} }),
+  internal: { status: 'error', message: 'internal error', context: {} },
+};
+
+/** OpenSpending v2's error body: `{errors: [message]}`. */
+const v2Errors: ErrorEnvelope = { dialect: 'OpenSpending v2', user: (error) => ({ errors: [error.message] }), internal: { errors: ['internal error'] } };
+
 function babbageRoute(handler: (c: Context, query: Query) => Promise<Response>) {
-  return async (c: Context) => {
-    try {
-      return await handler(c, c.req.query());
-    } catch (error) {
-      if (error instanceof UserError) return send(c, { status: 'error', message: error.message, context: {} }, error.status);
-      console.error(error);
-      return send(c, { status: 'error', message: 'internal error', context: {} }, 500);
-    }
-  };
+  return (c: Context) => withErrorEnvelope(c, babbageErrors, () => handler(c, c.req.query()), (body, status) => send(c, body, status));
 }
 
 function orderParam(query: Query): ParsedOrder[] | undefined {
@@ -295,8 +296,6 @@ async function legacyAggregate(c: Context): Promise<Response> {
     summary.pagesize = result.pageSize;
     return send(c, { drilldown: cells, summary });
   } catch (error) {
-    if (error instanceof UserError) return send(c, { errors: [error.message] }, error.status);
-    console.error(error);
-    return send(c, { errors: ['internal error'] }, 500);
+    return errorResponse(c, v2Errors, error, (body, status) => send(c, body, status));
   }
 }

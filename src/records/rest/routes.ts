@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
-import { badInput, UserError } from '../../errors.js';
+import { badInput } from '../../errors.js';
+import { contentTypes, errorResponse, isCallbackName, jsonpAllowed, jsonpStatement, writeJsonp, type ErrorEnvelope } from '../../shared/dialect.js';
 import { principalOf } from '../../access/middleware.js';
 import { analyzeRecords, type AnalyzeQuery, type Series } from '../query/analyze.js';
 import { catalogDataset, searchCatalog } from '../../catalog/query/catalog.js';
@@ -107,21 +108,23 @@ function reply(c: Context, params: Params, body: unknown, status = 200): Respons
   const text = JSON.stringify(body, null, params.get('pretty_print') === 'true' ? 4 : undefined);
   const format = params.get('format') ?? 'json';
   if (format === 'jsonp' || format === 'geojsonp') {
-    // JSONP lets any page read the answer with the visitor's credentials: only for plain reads.
-    if (c.req.method !== 'GET') throw badInput('format: JSONP is only served for GET requests', ['format']);
+    if (!jsonpAllowed(c)) throw badInput('format: JSONP is only served for GET requests', ['format']);
     const callback = params.get('callback') ?? 'callback';
-    if (!/^[A-Za-z_$][\w$.]*$/.test(callback)) throw badInput('callback: not a valid JavaScript function name', ['callback']);
-    return c.body(`${callback}(${text});`, status as 200, { 'content-type': 'application/javascript; charset=utf-8' });
+    if (!isCallbackName(callback)) throw badInput('callback: not a valid JavaScript function name', ['callback']);
+    return writeJsonp(c, callback, text, jsonpStatement, status);
   }
-  return c.body(text, status as 200, { 'content-type': 'application/json; charset=utf-8' });
+  return c.body(text, status as 200, { 'content-type': contentTypes.json });
 }
 
+/** OpenDataSoft's error body: `{errorcode, error}`, the errorcode being the HTTP status. */
+const odsErrors: ErrorEnvelope = {
+  dialect: 'OpenDataSoft',
+  user: (error) => ({ errorcode: error.status, error: error.message }),
+  internal: { errorcode: 500, error: 'internal error' },
+};
+
 function failure(c: Context, error: unknown): Response {
-  if (error instanceof UserError) {
-    return c.json({ errorcode: error.status, error: error.message }, error.status as 400);
-  }
-  console.error(error);
-  return c.json({ errorcode: 500, error: 'internal error' }, 500);
+  return errorResponse(c, odsErrors, error);
 }
 
 type Handler = (c: Context, params: Params) => Promise<Response>;
