@@ -1,28 +1,35 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-// Typed documents for the operations the tests send: `graphql()` from test/gql returns a TypedDocumentNode whose
-// result and variables types follow schema.graphql.
+// Custom scalars as clients receive them over JSON: money (Decimal) and BigInt as exact strings, dates as ISO
+// strings, JSON as any JSON value.
+const scalars = {
+  DateTime: 'string',
+  Date: 'string',
+  JSON: 'unknown',
+  Decimal: 'string',
+  BigInt: 'string',
+};
+
+const clientPreset = {
+  preset: 'client' as const,
+  presetConfig: { fragmentMasking: false },
+  config: { useTypeImports: true, enumsAsTypes: true, scalars },
+};
+
+// Typed documents for the operations of the tests and of each example client: `graphql()` from their gql/ folder
+// returns a TypedDocumentNode whose result and variables types follow schema.graphql.
 const config: CodegenConfig = {
   schema: 'schema.graphql',
-  documents: ['test/**/*.ts', '!test/gql/**'],
   ignoreNoDocuments: true,
   emitLegacyCommonJSImports: false,
   generates: {
-    'test/gql/': {
-      preset: 'client',
-      presetConfig: { fragmentMasking: false },
-      config: {
-        useTypeImports: true,
-        enumsAsTypes: true,
-        scalars: {
-          DateTime: 'string',
-          Date: 'string',
-          JSON: 'unknown',
-          Decimal: 'string',
-          BigInt: 'string',
-        },
-      },
-    },
+    'test/gql/': { ...clientPreset, documents: ['test/**/*.ts', '!test/gql/**'] },
+    'examples/apollo/gql/': { ...clientPreset, documents: ['examples/apollo/**/*.ts', '!examples/apollo/gql/**'] },
+    // Apollo needs the implementations of the Node interface to match fragments on it.
+    'examples/apollo/gql/possible-types.ts': { plugins: ['fragment-matcher'], config: { apolloClientVersion: 3, useExplicitTyping: true } },
+    'examples/urql/gql/': { ...clientPreset, documents: ['examples/urql/**/*.ts', '!examples/urql/gql/**'] },
+    // Graphcache is schema-aware with the introspection: it knows interfaces and which types have no id.
+    'examples/urql/gql/introspection.ts': { plugins: ['urql-introspection'], config: { module: 'es2015' } },
   },
 };
 
