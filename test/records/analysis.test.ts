@@ -8,7 +8,7 @@ beforeAll(geonames);
 
 const RecordsAnalyzeYears = graphql(`
   query RecordsAnalyzeYears($d: String!) {
-    analyze(dataset: $d, x: "modification_date", precision: year, sort: "-x",
+    analyze(dataset: $d, x: "modification_date", precision: year, orderBy: [{ field: "x", direction: ASC }],
       series: [{ name: "n", func: COUNT, cumulative: true }, { name: "avg", func: AVG, expr: "population" }]) {
       x
       series { name value }
