@@ -230,17 +230,26 @@ describe('a private records dataset', () => {
   it('resolves to null everywhere for a caller who may not read it, node(id) included', async () => {
     const row = await db.record.findFirstOrThrow({ where: { dataset: { name: HIDDEN } }, select: { id: true } });
     const id = Buffer.from(`Record:${row.id}`).toString('base64url');
-    const query = `query($d: String!, $id: ID!) {
+    const hidden = await db.dataset.findUniqueOrThrow({ where: { name: HIDDEN }, select: { id: true } });
+    const datasetId = Buffer.from(`Dataset:${hidden.id}`).toString('base64url');
+    const query = `query($d: String!, $id: ID!, $datasetId: ID!) {
       records(dataset: $d) { totalCount }
       record(dataset: $d, recordId: "1") { recordId }
       node(id: $id) { id }
+      datasetNode: node(id: $datasetId) { id }
       dataset(name: $d) { name }
     }`;
-    const anonymous = await post(query, { d: HIDDEN, id });
-    expect(anonymous.data).toEqual({ records: null, record: null, node: null, dataset: null });
+    const anonymous = await post(query, { d: HIDDEN, id, datasetId });
+    expect(anonymous.data).toEqual({ records: null, record: null, node: null, datasetNode: null, dataset: null });
     expect(anonymous.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
-    const reader = await post(query, { d: HIDDEN, id }, readerKey);
+    const reader = await post(query, { d: HIDDEN, id, datasetId }, readerKey);
     expect(reader.errors).toBeUndefined();
-    expect(reader.data).toEqual({ records: { totalCount: 2 }, record: { recordId: '1' }, node: { id }, dataset: { name: HIDDEN } });
+    expect(reader.data).toEqual({
+      records: { totalCount: 2 },
+      record: { recordId: '1' },
+      node: { id },
+      datasetNode: { id: datasetId },
+      dataset: { name: HIDDEN },
+    });
   });
 });
