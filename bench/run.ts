@@ -406,7 +406,7 @@ function scenarios(floorClient: pg.Pool, sgPort: number, peerPort: number, ids: 
       aggregates: ["_count", "amount.sum"], pageSize: 100) { totalCellCount cells { key values } } } }`,
   };
   const search = {
-    query: `{ records(dataset: "bench-records", q: "alpha", facets: ["category"], rows: 10) { nhits records { id } facetGroups { name facets { name count } } } }`,
+    query: `{ records(dataset: "bench-records", q: "alpha", facets: ["category"], first: 10) { totalCount nodes { recordId } facetGroups { name facets { name count } } } }`,
   };
 
   const filteredPeer = {
@@ -604,8 +604,8 @@ function scenarios(floorClient: pg.Pool, sgPort: number, peerPort: number, ids: 
       spendgraph: async () => {
         const result = (await sg(search.query)).records;
         return [
-          result.nhits,
-          result.records.map((r: any) => r.id),
+          result.totalCount,
+          result.nodes.map((r: any) => r.recordId),
           result.facetGroups[0].facets.map((f: any) => [f.name, f.count]).sort((x: any[], y: any[]) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)),
         ];
       },

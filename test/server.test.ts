@@ -45,7 +45,7 @@ async function datasetNames(): Promise<string[]> {
   const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: '{ datasets(pageSize: 100) { nodes { name } } }' }),
+    body: JSON.stringify({ query: '{ datasets(first: 100) { nodes { name } } }' }),
   });
   const body = (await response.json()) as { data: { datasets: { nodes: { name: string }[] } } };
   return body.data.datasets.nodes.map((node) => node.name);

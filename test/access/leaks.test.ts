@@ -71,7 +71,7 @@ const lookups: Door[] = [
 const graphLookups: Door[] = [
   gql('GraphQL dataset', 'query($n: String!) { dataset(name: $n) { name } }', { n: secret.cube }),
   gql('GraphQL cube', 'query($n: String!) { cube(name: $n) { name } }', { n: secret.cube }),
-  gql('GraphQL records', 'query($n: String!) { records(dataset: $n) { nhits } }', { n: secret.records }),
+  gql('GraphQL records', 'query($n: String!) { records(dataset: $n) { totalCount } }', { n: secret.records }),
 ];
 
 describe('a private dataset, to a caller who may not read it', () => {
@@ -101,7 +101,7 @@ describe('a private dataset, to a caller who may not read it', () => {
 
   it('never shows in catalog lists, facet counts or searches', async () => {
     const names = async (key?: string) => {
-      const body = (await (await call(gql('all', '{ datasets(pageSize: 1000) { nodes { name } } }'), key)).json()) as {
+      const body = (await (await call(gql('all', '{ datasets(first: 1000) { nodes { name } } }'), key)).json()) as {
         data: { datasets: { nodes: { name: string }[] } };
       };
       return body.data.datasets.nodes.map((n) => n.name);
@@ -167,7 +167,7 @@ describe('a private dataset, to a key that may read it', () => {
   });
 
   it('is listed in the catalog', async () => {
-    const body = (await (await call(gql('all', '{ datasets(pageSize: 1000) { nodes { name } } }'), readerKey)).json()) as {
+    const body = (await (await call(gql('all', '{ datasets(first: 1000) { nodes { name } } }'), readerKey)).json()) as {
       data: { datasets: { nodes: { name: string }[] } };
     };
     expect(body.data.datasets.nodes.map((n) => n.name)).toEqual(expect.arrayContaining(Object.values(secret)));

@@ -15,9 +15,9 @@ async function post(query: string, handler?: ReturnType<typeof createGraphQLHand
 
 describe('GraphQL limits', () => {
   it('refuse queries whose cost, with page sizes multiplied in, is over the limit', async () => {
-    const cheap = await post('{ datasets(pageSize: 10) { nodes { name title } } }');
+    const cheap = await post('{ datasets(first: 10) { nodes { name title } } }');
     expect(cheap.errors).toBeUndefined();
-    const costly = await post('{ datasets(pageSize: 1000) { nodes { name title description publisher license keywords themes language } } }',
+    const costly = await post('{ datasets(first: 1000) { nodes { name title description publisher license keywords themes language } } }',
       createGraphQLHandler({ ...graphqlLimitsFromEnv({}), maxComplexity: 5_000 }));
     expect(costly.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(costly.errors?.[0]?.message).toMatch(/^query complexity \d+ exceeds the limit of 5000$/);

@@ -8,8 +8,17 @@ beforeAll(geonames);
 
 const RecordsAnalyzeYears = graphql(`
   query RecordsAnalyzeYears($d: String!) {
-    analyze(dataset: $d, x: "modification_date", precision: year, sort: "-x",
+    analyze(dataset: $d, x: "modification_date", precision: year, orderBy: [{ field: "x", direction: ASC }],
       series: [{ name: "n", func: COUNT, cumulative: true }, { name: "avg", func: AVG, expr: "population" }]) {
+      x
+      series { name value }
+    }
+  }
+`);
+
+const RecordsAnalyzeOrdered = graphql(`
+  query RecordsAnalyzeOrdered($d: String!, $orderBy: [AnalyzeOrderBy!]) {
+    analyze(dataset: $d, x: "feature_code", series: [{ name: "n", func: COUNT }], orderBy: $orderBy, maxpoints: 3) {
       x
       series { name value }
     }
@@ -72,6 +81,18 @@ describe('analyze', () => {
     expect(byMonth.body[0].x).toEqual({ year: 2019, month: expect.any(Number) });
     const csv = await get('/api/records/1.0/analyze', { x: 'feature_code', 'y.n.func': 'COUNT', format: 'csv' });
     expect((csv.body as string).split('\r\n')[0]).toBe('x;n');
+  });
+
+  it('sorts with orderBy keys and directions in GraphQL', async () => {
+    const codes = [...countBy((r) => r.fields.feature_code as string).entries()];
+    const top = await execute(RecordsAnalyzeOrdered, { d: GEONAMES, orderBy: [{ field: 'n', direction: 'DESC' }, { field: 'x' }] });
+    const expected = [...codes].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 3);
+    expect(top.data?.analyze.map((p) => [p.x, p.series[0]!.value])).toEqual(expected);
+    const byX = await execute(RecordsAnalyzeOrdered, { d: GEONAMES, orderBy: [{ field: 'x', direction: 'DESC' }] });
+    expect(byX.data?.analyze.map((p) => p.x)).toEqual(codes.map(([c]) => c).sort().reverse().slice(0, 3));
+    const bad = await execute(RecordsAnalyzeOrdered, { d: GEONAMES, orderBy: [{ field: 'x' }, { field: 'nope' }] });
+    expect(errorCodes(bad)).toEqual(['BAD_USER_INPUT']);
+    expect(bad.errors![0]!.message).toBe('orderBy[1].field: "nope" is neither x nor a series');
   });
 
   it('rejects bad series with 400', async () => {

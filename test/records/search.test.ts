@@ -16,11 +16,11 @@ async function rest(path: string, params: Record<string, string | string[]> = {}
 const search = (params: Record<string, string | string[]>) => rest('/api/records/1.0/search', { dataset: GEONAMES, ...params });
 
 const RECORDS = graphql(`
-  query RecordsSearch($dataset: String!, $q: String, $rows: Int, $facets: [String!], $refine: [FacetValueInput!],
-    $geofilter: GeoFilterInput, $sort: [String!]) {
-    records(dataset: $dataset, q: $q, rows: $rows, facets: $facets, refine: $refine, geofilter: $geofilter, sort: $sort) {
-      nhits
-      records { id dataset fields geometry timestamp }
+  query RecordsSearch($dataset: String!, $q: String, $first: Int, $facets: [String!], $refine: [FacetValueInput!],
+    $geofilter: GeoFilterInput, $orderBy: [RecordOrderBy!]) {
+    records(dataset: $dataset, q: $q, first: $first, facets: $facets, refine: $refine, geofilter: $geofilter, orderBy: $orderBy) {
+      totalCount
+      nodes { id recordId dataset { name } fields geometry timestamp }
       facetGroups { name count facets { name path count state facets { name path count state } } }
     }
   }
@@ -28,8 +28,8 @@ const RECORDS = graphql(`
 
 const RecordsLookup = graphql(`
   query RecordsLookup($d: String!, $id: String!) {
-    record(dataset: $d, id: $id) {
-      id
+    record(dataset: $d, recordId: $id) {
+      recordId
       fields
     }
   }
@@ -44,8 +44,8 @@ describe('records search on the geonames sample', () => {
     ];
     for (const [q, n] of cases) {
       expect((await search({ q, rows: '0' })).body.nhits, q).toBe(n);
-      const result = await execute(RECORDS, { dataset: GEONAMES, q, rows: 0 });
-      expect(result.data?.records.nhits, q).toBe(n);
+      const result = await execute(RECORDS, { dataset: GEONAMES, q, first: 0 });
+      expect(result.data?.records?.totalCount, q).toBe(n);
     }
     expect(exported.filter((r) => r.fields.elevation === undefined)).toHaveLength(2862);
   });
@@ -102,7 +102,7 @@ describe('records search on the geonames sample', () => {
     expect((await search({ rows: '5000', start: '5001' })).body.error).toMatch(/start \+ rows/);
     expect((await rest('/api/records/1.0/search', { dataset: 'nope' })).status).toBe(404);
     expect((await rest('/api/records/1.0/search')).body).toEqual({ errorcode: 400, error: 'dataset: this parameter is mandatory' });
-    const result = await execute(RECORDS, { dataset: GEONAMES, q: 'a AND (', rows: 1 });
+    const result = await execute(RECORDS, { dataset: GEONAMES, q: 'a AND (', first: 1 });
     expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
     expect(result.errors?.[0]?.message).toMatch(/position 7/);
   });
@@ -113,9 +113,10 @@ describe('records search on the geonames sample', () => {
     expect(page.records.map((r: any) => r.fields)).toEqual(byPop.slice(1, 4).map((r) => ({ name: r.fields.name, population: r.fields.population })));
     const asc = (await search({ sort: '-population', rows: '1' })).body.records[0].fields.population;
     expect(asc).toBe(byPop[byPop.length - 1]!.fields.population);
-    const gqlPage = await execute(RECORDS, { dataset: GEONAMES, sort: ['population'], rows: 1 });
-    expect((gqlPage.data?.records.records[0]!.fields as { name: string }).name).toBe('Warsaw');
-    expect(gqlPage.data?.records.records[0]!.geometry).toMatchObject({ type: 'Point' });
+    const gqlPage = await execute(RECORDS, { dataset: GEONAMES, orderBy: [{ field: 'population', direction: 'DESC' }], first: 1 });
+    expect((gqlPage.data?.records?.nodes[0]!.fields as { name: string }).name).toBe('Warsaw');
+    expect(gqlPage.data?.records?.nodes[0]!.geometry).toMatchObject({ type: 'Point' });
+    expect(gqlPage.data?.records?.nodes[0]!.dataset.name).toBe(GEONAMES);
   });
 
   it('formats as geojson, jsonp and pretty JSON', async () => {
@@ -167,12 +168,12 @@ describe('facets', () => {
 
     const result = await execute(RECORDS, {
       dataset: GEONAMES,
-      rows: 0,
+      first: 0,
       facets: ['modification_date'],
       refine: [{ field: 'modification_date', value: '2019' }],
     });
-    const group = result.data!.records.facetGroups[0]!;
-    expect(result.data?.records.nhits).toBe(years.get('2019'));
+    const group = result.data!.records!.facetGroups[0]!;
+    expect(result.data?.records?.totalCount).toBe(years.get('2019'));
     expect(group.facets).toHaveLength(1);
     const year = group.facets[0]!;
     expect(year).toMatchObject({ name: '2019', path: '2019', state: 'refined', count: years.get('2019') });
@@ -196,15 +197,15 @@ describe('geo filters', () => {
   it('filters by distance (geofilter and #distance) and by polygon', async () => {
     expect((await search({ 'geofilter.distance': `${warsaw[0]},${warsaw[1]},20000` })).body.nhits).toBe(near(20000));
     expect((await search({ q: `#distance(coordinates, "${warsaw[0]}, ${warsaw[1]}", "50km")` })).body.nhits).toBe(near(50000));
-    const gqlHits = await execute(RECORDS, { dataset: GEONAMES, rows: 0, geofilter: { distance: { lat: warsaw[0], lon: warsaw[1], meters: 10000 } } });
-    expect(gqlHits.data?.records.nhits).toBe(near(10000));
+    const gqlHits = await execute(RECORDS, { dataset: GEONAMES, first: 0, geofilter: { distance: { lat: warsaw[0], lon: warsaw[1], meters: 10000 } } });
+    expect(gqlHits.data?.records?.totalCount).toBe(near(10000));
     const inTriangle = (lat: number, lon: number) => lat >= 50 && lon >= 15 && lat - 50 <= (lon - 15) * 0.5 && lon <= 21;
     const expected = exported.filter((r) => inTriangle(r.fields.coordinates[0], r.fields.coordinates[1])).length;
     expect(expected).toBeGreaterThan(10);
     expect((await search({ 'geofilter.polygon': '(50,15),(50,21),(53,21)' })).body.nhits).toBe(expected);
     expect((await search({ q: '#polygon(coordinates, "(50,15),(50,21),(53,21)")' })).body.nhits).toBe(expected);
-    const gqlPolygon = await execute(RECORDS, { dataset: GEONAMES, rows: 0, geofilter: { polygon: [[50, 15], [50, 21], [53, 21]] } });
-    expect(gqlPolygon.data?.records.nhits).toBe(expected);
+    const gqlPolygon = await execute(RECORDS, { dataset: GEONAMES, first: 0, geofilter: { polygon: [[50, 15], [50, 21], [53, 21]] } });
+    expect(gqlPolygon.data?.records?.totalCount).toBe(expected);
     expect((await search({ q: '#geometry(coordinates, "point")', rows: '0' })).body.nhits).toBe(2874);
     expect((await search({ 'geofilter.distance': '52,21' })).status).toBe(400);
   });
@@ -218,9 +219,10 @@ describe('record lookup', () => {
     expect(body).toMatchObject({ datasetid: GEONAMES, recordid: first.recordid, fields: first.fields, geometry: { type: 'Point' } });
     expect(body.record_timestamp).toBe('2022-01-10T07:00:01.294Z');
     const result = await execute(RecordsLookup, { d: GEONAMES, id: first.recordid });
-    expect(result.data?.record).toEqual({ id: first.recordid, fields: first.fields });
+    expect(result.data?.record).toEqual({ recordId: first.recordid, fields: first.fields });
     expect((await rest(`/api/datasets/1.0/${GEONAMES}/records/nope`)).status).toBe(404);
     const missing = await execute(RecordsLookup, { d: GEONAMES, id: 'nope' });
+    expect(missing.data).toEqual({ record: null });
     expect(errorCodes(missing)).toEqual(['NOT_FOUND']);
   });
 });

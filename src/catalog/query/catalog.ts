@@ -5,7 +5,7 @@ import { Prisma } from '../../generated/prisma/client.js';
 import type { FieldDef } from '../../records/query/fields.js';
 import type { FacetValue } from '../../records/query/filter.js';
 import { visibleSql, type RecordsModel } from '../../records/query/model.js';
-import { runSearch, type FacetGroup } from '../../records/query/search.js';
+import { orderSql, prepareSearch, runSearch, type FacetGroup, type PreparedSearch } from '../../records/query/search.js';
 import { wordsSql } from '../../records/query/text.js';
 
 export interface CatalogSearch {
@@ -104,6 +104,11 @@ export async function searchCatalog(search: CatalogSearch): Promise<CatalogResul
   const { nhits, rows, facetGroups } = await runSearch(catalogModel, catalogRows(search.principal), search);
   const fields = await fieldsOf(rows.map((r) => r.record_id));
   return { nhits, datasets: rows.map((row) => toDataset(row, fields.get(row.record_id))), facetGroups };
+}
+
+/** Catalog search whose count, rows (`r.record_id` is the dataset name) and facets run only when called. */
+export function prepareCatalogSearch(search: Omit<CatalogSearch, 'rows' | 'start'>): PreparedSearch {
+  return prepareSearch(catalogModel, catalogRows(search.principal), search, () => orderSql(catalogModel, search.sort));
 }
 
 /** One public dataset in the catalog layout. */

@@ -3,47 +3,65 @@ import { builder } from '../../builder.js';
 import { db } from '../../db.js';
 import { notFound, UserError } from '../../errors.js';
 import { DatasetFamily } from '../../generated/prisma/enums.js';
-import type { Prisma } from '../../generated/prisma/client.js';
-import { searchCatalog } from '../query/catalog.js';
+import { Prisma, type Dataset } from '../../generated/prisma/client.js';
+import type { FacetValue } from '../../records/query/filter.js';
 import type { FacetGroup } from '../../records/query/search.js';
-import { pageArgs, pageWindow } from '../../shared/paging.js';
+import { FacetGroupRef } from '../../records/schema/facets.js';
+import { RecordFieldRef } from '../../records/schema/fields.js';
 import { FacetValueInput } from '../../records/schema/inputs/filter.js';
-import { FacetGroupRef } from '../../records/schema/record.js';
+import { connectionOf, connectionWindow, resolveConnection, type ConnectionArgs, type ConnectionResult } from '../../shared/connection.js';
+import { orderInput, type Direction } from '../../shared/order.js';
+import { prepareCatalogSearch } from '../query/catalog.js';
+import { datasetNamed, datasetWithId } from '../query/scope.js';
 
-export const DatasetFamilyEnum = builder.enumType(DatasetFamily, {
-  name: 'DatasetFamily',
+export const DatasetFamilyEnum = builder.enumType('DatasetFamily', {
   description: 'Which of the three source families a dataset comes from.',
+  values: {
+    CUBE: { value: DatasetFamily.CUBE, description: 'OpenSpending fiscal cubes: dimensions, measures and facts.' },
+    AWARDS: { value: DatasetFamily.AWARDS, description: 'USAspending awards and transactions.' },
+    RECORDS: { value: DatasetFamily.RECORDS, description: 'OpenDataSoft-style records.' },
+  } as const,
 });
 
-export const DatasetRef = builder.prismaObject('Dataset', {
+const idOf = (id: string) => (/^\d{1,9}$/.test(id) ? Number(id) : -1);
+
+export const DatasetRef = builder.prismaNode('Dataset', {
   description: 'A dataset of any family as listed in the catalog.',
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id: idOf(id), AND: [visibleDatasets(ctx.principal)] }),
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Unique name used in every API (the cube, dataset or source id).' }),
-    family: t.expose('family', { type: DatasetFamilyEnum }),
-    title: t.exposeString('title'),
-    description: t.exposeString('description', { nullable: true }),
-    publisher: t.exposeString('publisher', { nullable: true }),
-    license: t.exposeString('license', { nullable: true }),
-    licenseUrl: t.exposeString('licenseUrl', { nullable: true }),
-    themes: t.exposeStringList('themes'),
-    keywords: t.exposeStringList('keywords'),
-    language: t.exposeString('language', { nullable: true }),
-    modified: t.expose('modified', { type: 'DateTime', nullable: true }),
+    family: t.expose('family', { type: DatasetFamilyEnum, description: 'The source family.' }),
+    title: t.exposeString('title', { description: 'Title.' }),
+    description: t.exposeString('description', { nullable: true, description: 'Description, as the source gives it.' }),
+    publisher: t.exposeString('publisher', { nullable: true, description: 'Who publishes the data.' }),
+    license: t.exposeString('license', { nullable: true, description: 'Licence name or identifier.' }),
+    licenseUrl: t.exposeString('licenseUrl', { nullable: true, description: 'Where the licence is published.' }),
+    themes: t.exposeStringList('themes', { description: 'Themes, as the source names them.' }),
+    keywords: t.exposeStringList('keywords', { description: 'Keywords.' }),
+    language: t.exposeString('language', { nullable: true, description: 'Language of the data, e.g. "en".' }),
+    modified: t.expose('modified', { type: 'DateTime', nullable: true, description: 'When the source last changed the data.' }),
     loader: t.exposeString('loader', { description: 'The loader that produced this dataset.' }),
     source: t.expose('source', {
       type: 'JSON',
       nullable: true,
       description: "The source's own metadata as loaded (datapackage, model or dataset description).",
     }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the dataset was first loaded.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the dataset was last loaded or changed.' }),
+    recordFields: t.field({
+      type: [RecordFieldRef],
+      description: 'The fields of a records dataset (what its filters, sorts and facets name); empty for other families.',
+      resolve: async (dataset, _args, ctx) => (dataset.family === 'RECORDS' ? ((await datasetWithId(ctx, dataset.id))?.fields ?? []) : []),
+    }),
   }),
 });
 
 const DatasetFilter = builder.inputType('DatasetFilter', {
   description: 'Narrows the catalog. All given conditions must hold.',
   fields: (t) => ({
-    family: t.field({ type: DatasetFamilyEnum, required: false }),
+    family: t.field({ type: DatasetFamilyEnum, required: false, description: 'Only datasets of this family.' }),
     text: t.string({
       required: false,
       description: 'Case-insensitive text found in the name, title, description, publisher or keywords.',
@@ -72,106 +90,138 @@ export function datasetWhere(
   return { AND: where };
 }
 
-interface DatasetPageShape {
-  where: Prisma.DatasetWhereInput;
-  skip: number;
-  take: number;
-  page: number;
-  /** Set when the page comes from catalog search: the page's names in order, the hits and the facets. */
-  search?: { names: string[]; nhits: number; facetGroups: FacetGroup[] };
-}
-
-const DatasetPage = builder.objectRef<DatasetPageShape>('DatasetPage').implement({
-  description: 'One page of the catalog with the total number of matching datasets and any requested facets.',
-  fields: (t) => ({
-    totalCount: t.int({ resolve: ({ where, search }) => search?.nhits ?? db.dataset.count({ where }) }),
-    page: t.int({ resolve: ({ page }) => page }),
-    pageSize: t.int({ resolve: ({ take }) => take }),
-    facetGroups: t.field({
-      type: [FacetGroupRef],
-      description: 'Counts of the facets asked for with `facets`, over every matching dataset.',
-      resolve: ({ search }) => search?.facetGroups ?? [],
-    }),
-    nodes: t.prismaField({
-      type: ['Dataset'],
-      // The parent's pageSize already multiplies this page's cost.
-      complexity: { field: 1, multiplier: 1 },
-      resolve: async (query, { where, skip, take, search }) => {
-        if (!search) return db.dataset.findMany({ ...query, where, skip, take, orderBy: [{ name: 'asc' }] });
-        const rows = await db.dataset.findMany({ ...query, where: { AND: [where, { name: { in: search.names } }] } });
-        const byName = new Map(rows.map((row) => [row.name, row]));
-        return search.names.flatMap((name) => byName.get(name) ?? []);
-      },
-    }),
-  }),
+const DatasetOrderField = builder.enumType('DatasetOrderField', {
+  description: 'What the catalog can be sorted by.',
+  values: {
+    NAME: { value: 'datasetid', description: 'Dataset name.' },
+    TITLE: { value: 'title', description: 'Title.' },
+    MODIFIED: { value: 'modified', description: 'Last modification (of the data, else of the dataset).' },
+    PUBLISHER: { value: 'publisher', description: 'Publisher.' },
+    LICENSE: { value: 'license', description: 'Licence.' },
+    LANGUAGE: { value: 'language', description: 'Language.' },
+    FAMILY: { value: 'family', description: 'Family.' },
+    RECORDS: { value: 'records_count', description: 'Number of records (records datasets; 0 for others).' },
+  } as const,
 });
 
+const DatasetOrderBy = orderInput('DatasetOrderBy', DatasetOrderField, 'Field to sort by.');
+
+const catalogLimits = { defaultSize: 20, maxSize: 1000 };
+
+type DatasetConnectionShape = ConnectionResult<Dataset> & { facetGroups: () => Promise<FacetGroup[]> };
+
+const noFacets = async (): Promise<FacetGroup[]> => [];
+
 builder.queryFields((t) => ({
-  datasets: t.field({
-    type: DatasetPage,
-    description: 'The catalog of public datasets, by name.',
-    args: {
-      filter: t.arg({ type: DatasetFilter, required: false }),
-      q: t.arg.string({
-        required: false,
-        description: 'Catalog search in the records query language over datasetid, title, description, publisher, license, language, family, modified, theme, keyword.',
-      }),
-      facets: t.arg.stringList({
-        required: false,
-        description: 'Facets to count: publisher, license, language, family, modified, theme, keyword.',
-      }),
-      refine: t.arg({ type: [FacetValueInput], required: false }),
-      exclude: t.arg({ type: [FacetValueInput], required: false }),
-      sort: t.arg.stringList({ required: false, description: 'Fields to sort by, descending as in OpenDataSoft; "-field" sorts ascending.' }),
-      ...pageArgs(t, 20, 1000),
+  datasets: t.connection(
+    {
+      type: DatasetRef,
+      description: 'The catalog: every dataset the caller may see, by name unless `orderBy` says otherwise.',
+      args: {
+        filter: t.arg({ type: DatasetFilter, required: false, description: 'Family and text conditions.' }),
+        q: t.arg.string({
+          required: false,
+          description: 'Catalog search in the records query language over datasetid, title, description, publisher, license, language, family, modified, theme, keyword, records_count.',
+        }),
+        facets: t.arg.stringList({
+          required: false,
+          description: 'Facets to count (see `facetGroups`): publisher, license, language, family, modified, theme, keyword.',
+        }),
+        refine: t.arg({ type: [FacetValueInput], required: false, description: 'Keep datasets having these facet values.' }),
+        exclude: t.arg({ type: [FacetValueInput], required: false, description: 'Drop datasets having these facet values.' }),
+        orderBy: t.arg({ type: [DatasetOrderBy], required: false, description: 'Sort keys in order of precedence (default: NAME ASC).' }),
+        offset: t.arg.int({ required: false, description: 'Rows to skip (after `after`): for page-number UIs.' }),
+      },
+      resolve: async (_root, args, ctx): Promise<DatasetConnectionShape> => {
+        const where = datasetWhere(ctx.principal, args.filter);
+        const searching = args.q || args.facets?.length || args.refine?.length || args.exclude?.length || args.orderBy?.length;
+        if (!searching) {
+          const connection = await resolveConnection(
+            args,
+            catalogLimits,
+            ({ offset, limit }) => db.dataset.findMany({ where, skip: offset, take: limit, orderBy: [{ name: 'asc' }] }),
+            () => db.dataset.count({ where }),
+          );
+          return { ...connection, facetGroups: noFacets };
+        }
+        return searchedDatasets(ctx.principal, where, args as CatalogArgs);
+      },
     },
-    resolve: async (_root, args, ctx) => {
-      const { page, skip, take } = pageWindow(args.page, args.pageSize, 1000);
-      const where = datasetWhere(ctx.principal, args.filter);
-      const searching = args.q || args.facets?.length || args.refine?.length || args.exclude?.length || args.sort?.length;
-      if (!searching) return { where, skip, take, page };
-      const refine = [...(args.refine ?? []), ...(args.filter?.family ? [{ field: 'family', value: args.filter.family }] : [])];
-      const q = [args.q, args.filter?.text && `"${args.filter.text.replaceAll('"', ' ')}"`].filter(Boolean).join(' AND ');
-      const result = await searchCatalog({
-        principal: ctx.principal,
-        q: q || null,
-        facets: args.facets,
-        refine,
-        exclude: args.exclude,
-        sort: args.sort,
-        rows: take,
-        start: skip,
-      });
-      return {
-        where,
-        skip,
-        take,
-        page,
-        search: { names: result.datasets.map((d) => d.datasetid), nhits: result.nhits, facetGroups: result.facetGroups },
-      };
+    {
+      name: 'DatasetConnection',
+      description: 'A page of the catalog.',
+      fields: (c) => ({
+        facetGroups: c.field({
+          type: [FacetGroupRef],
+          description: 'Counts of the facets asked for with `facets`, over every matching dataset.',
+          resolve: (connection) => connection.facetGroups(),
+        }),
+      }),
     },
-  }),
-  dataset: t.prismaField({
-    type: 'Dataset',
-    description: 'One dataset by name; a NOT_FOUND error when there is none.',
-    args: { name: t.arg.string({ required: true }) },
-    resolve: async (query, _root, { name }, ctx) => {
-      const dataset = await db.dataset.findFirst({ ...query, where: { AND: [{ name }, visibleDatasets(ctx.principal)] } });
-      if (!dataset) throw notFound(`no dataset named "${name}"`);
-      return dataset;
+    { name: 'DatasetEdge', description: 'A dataset of the page with its cursor.' },
+  ),
+  dataset: t.field({
+    type: DatasetRef,
+    nullable: true,
+    description: 'One dataset by name; null and a NOT_FOUND error when there is none the caller may see.',
+    args: { name: t.arg.string({ required: true, description: 'Dataset name.' }) },
+    resolve: async (_root, { name }, ctx) => {
+      const scoped = await datasetNamed(ctx, name);
+      if (!scoped) throw notFound(`no dataset named "${name}"`);
+      return scoped.dataset;
     },
   }),
 }));
 
+interface CatalogArgs extends ConnectionArgs {
+  filter?: { family?: DatasetFamily | null; text?: string | null } | null;
+  q?: string | null;
+  facets?: string[] | null;
+  refine?: FacetValue[] | null;
+  exclude?: FacetValue[] | null;
+  orderBy?: { field: string; direction: Direction }[] | null;
+}
+
+/** The catalog through catalog search: q, facets and sort; the page's datasets are then loaded by name. */
+async function searchedDatasets(principal: Principal, where: Prisma.DatasetWhereInput, args: CatalogArgs): Promise<DatasetConnectionShape> {
+  const refine = [...(args.refine ?? []), ...(args.filter?.family ? [{ field: 'family', value: args.filter.family }] : [])];
+  const q = [args.q, args.filter?.text && `"${args.filter.text.replaceAll('"', ' ')}"`].filter(Boolean).join(' AND ');
+  const terms = args.orderBy?.length ? args.orderBy : [{ field: 'datasetid', direction: 'asc' as const }];
+  const prepared = prepareCatalogSearch({
+    principal,
+    q: q || null,
+    facets: args.facets,
+    refine,
+    exclude: args.exclude,
+    sort: terms.map(({ field, direction }) => (direction === 'asc' ? `-${field}` : field)),
+  });
+  let counted: Promise<number> | undefined;
+  const total = () => (counted ??= prepared.count());
+  const window = await connectionWindow(args, catalogLimits, total);
+  const names = (await prepared.rows<{ record_id: string }>(Prisma.sql`r.record_id`, window.limit === 0 ? 0 : window.limit + 1, window.offset)).map((r) => r.record_id);
+  const rows = names.length ? await db.dataset.findMany({ where: { AND: [where, { name: { in: names } }] } }) : [];
+  const byName = new Map(rows.map((row) => [row.name, row]));
+  let facets: Promise<FacetGroup[]> | undefined;
+  return {
+    ...connectionOf(
+      names.flatMap((name) => byName.get(name) ?? []),
+      window,
+      total,
+    ),
+    facetGroups: () => (facets ??= prepared.facetGroups()),
+  };
+}
+
 const DeleteDatasetInput = builder.inputType('DeleteDatasetInput', {
+  description: 'Which dataset to delete.',
   fields: (t) => ({ name: t.string({ required: true, description: 'Name of the dataset to delete.' }) }),
 });
 
 const DeleteDatasetPayload = builder.objectRef<{ name: string; family: string }>('DeleteDatasetPayload').implement({
   description: 'The dataset that was deleted, with every row of it.',
   fields: (t) => ({
-    name: t.exposeString('name'),
-    family: t.field({ type: DatasetFamilyEnum, resolve: (p) => p.family as DatasetFamily }),
+    name: t.exposeString('name', { description: 'Name of the deleted dataset.' }),
+    family: t.field({ type: DatasetFamilyEnum, description: 'Its family.', resolve: (p) => p.family as DatasetFamily }),
   }),
 });
 
@@ -179,7 +229,7 @@ builder.mutationField('deleteDataset', (t) =>
   t.field({
     type: DeleteDatasetPayload,
     description: 'Deletes a dataset and all its rows. Needs an API key with write permission on it.',
-    args: { input: t.arg({ type: DeleteDatasetInput, required: true }) },
+    args: { input: t.arg({ type: DeleteDatasetInput, required: true, description: 'The dataset to delete.' }) },
     resolve: async (_root, { input }, ctx) => {
       const dataset = await db.dataset.findUnique({ where: { name: input.name } });
       if (!dataset || !isVisible(ctx.principal, dataset)) throw notFound(`no dataset named "${input.name}"`);

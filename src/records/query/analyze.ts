@@ -1,6 +1,8 @@
 import { db } from '../../db.js';
 import { badInput } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
+import { pathText } from '../../shared/filter/ast.js';
+import type { OrderTerm } from '../../shared/order.js';
 import { exprSql } from './expr.js';
 import { filterConditions, whereSql, type RecordsFilter } from './filter.js';
 import { fieldOf, isDateType, isGeoType, loadModel, valueSql, type RecordsModel } from './model.js';
@@ -24,7 +26,21 @@ export interface AnalyzeQuery extends RecordsFilter {
   periodic?: (typeof PERIODICS)[number] | null;
   precision?: (typeof PRECISIONS)[number] | null;
   maxpoints?: number | null;
+  /** ODS sort (REST): "x" or a series name, descending; "-" in front for ascending. */
   sort?: string | null;
+  /** Sort keys in order of precedence (GraphQL): "x" or a series name with a direction. */
+  orderBy?: OrderTerm[] | null;
+}
+
+interface SortKey extends OrderTerm {
+  at: (string | number)[];
+}
+
+function sortKeys(query: AnalyzeQuery): SortKey[] {
+  if (query.orderBy?.length) return query.orderBy.map((term, i) => ({ ...term, at: ['orderBy', i, 'field'] }));
+  if (!query.sort) return [];
+  const ascending = query.sort.startsWith('-');
+  return [{ field: ascending ? query.sort.slice(1) : query.sort, direction: ascending ? 'asc' : 'desc', at: ['sort'] }];
 }
 
 /** One point: `x` (a value, or date parts such as {year, month}) and one number per series. */
@@ -104,8 +120,8 @@ function compareX(a: unknown, b: unknown): number {
 }
 
 /** The analysis series: records grouped by x (date fields bucketed by precision or periodic), aggregated in SQL. */
-export async function analyzeRecords(query: AnalyzeQuery): Promise<AnalyzePoint[]> {
-  const model = await loadModel(query.dataset, query.principal);
+export async function analyzeRecords(query: AnalyzeQuery, preloaded?: RecordsModel): Promise<AnalyzePoint[]> {
+  const model = preloaded ?? (await loadModel(query.dataset, query.principal));
   if (!query.x) throw badInput('x: required', ['x']);
   const field = fieldOf(model, query.x, 'x');
   if (isGeoType(field)) throw badInput(`x: cannot group by geographic field "${field.name}"`, ['x']);
@@ -153,12 +169,18 @@ export async function analyzeRecords(query: AnalyzeQuery): Promise<AnalyzePoint[
       p[s.name] = total;
     }
   }
-  if (query.sort) {
-    const descending = !query.sort.startsWith('-');
-    const key = descending ? query.sort : query.sort.slice(1);
-    if (key !== 'x' && !query.series.some((s) => s.name === key)) throw badInput(`sort: "${key}" is neither x nor a series`, ['sort']);
-    const sign = descending ? -1 : 1;
-    points.sort((a, b) => sign * (key === 'x' ? compareX(a.x, b.x) : compareX(a[key] ?? null, b[key] ?? null)));
+  const keys = sortKeys(query);
+  for (const { field, at } of keys) {
+    if (field !== 'x' && !query.series.some((s) => s.name === field)) throw badInput(`${pathText(at)}: "${field}" is neither x nor a series`, at);
+  }
+  if (keys.length > 0) {
+    points.sort((a, b) => {
+      for (const { field, direction } of keys) {
+        const order = field === 'x' ? compareX(a.x, b.x) : compareX(a[field] ?? null, b[field] ?? null);
+        if (order !== 0) return direction === 'desc' ? -order : order;
+      }
+      return 0;
+    });
   }
   if (query.maxpoints) points = points.slice(0, query.maxpoints);
   return points;

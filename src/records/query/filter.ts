@@ -2,7 +2,8 @@ import type { Principal } from '../../access/principal.js';
 import { badInput } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { parsePeriod } from './dates.js';
-import { compileQuery, distanceSql, polygonSql } from './language/compile.js';
+import { allOfRecords, compileFilter, distanceSql, polygonSql, type RecordsFilterNode } from './compile.js';
+import { queryFilter } from './language/convert.js';
 import { fieldOf, isDateType, isGeoType, isNumberType, valueSql, type RecordsModel } from './model.js';
 
 export interface FacetValue {
@@ -20,6 +21,8 @@ export interface RecordsFilter {
   /** The caller: private datasets it may read are visible to it. */
   principal?: Principal;
   q?: string | null;
+  /** A filter tree over field names (GraphQL's `filter`), ANDed with `q`. */
+  filter?: RecordsFilterNode | null;
   geofilter?: GeoFilter | null;
   refine?: FacetValue[] | null;
   exclude?: FacetValue[] | null;
@@ -74,8 +77,8 @@ export function geofilterSql(geofilter: GeoFilter | null | undefined): Prisma.Sq
  */
 export function filterConditions(model: RecordsModel, filter: RecordsFilter, omitFacet?: string): Prisma.Sql[] {
   const parts: Prisma.Sql[] = [model.scope ?? Prisma.sql`r.dataset_id = ${model.id}`];
-  const q = compileQuery(model, filter.q);
-  if (q) parts.push(q);
+  const tree = allOfRecords([queryFilter(model, filter.q), filter.filter]);
+  if (tree) parts.push(compileFilter(model, tree));
   parts.push(...geofilterSql(filter.geofilter));
   const disjunctive = new Set(filter.disjunctive ?? []);
   const refinesByField = new Map<string, Prisma.Sql[]>();

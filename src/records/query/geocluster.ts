@@ -3,7 +3,7 @@ import { badInput } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { seriesSql, type Series } from './analyze.js';
 import { filterConditions, whereSql, type RecordsFilter } from './filter.js';
-import { loadModel } from './model.js';
+import { loadModel, type RecordsModel } from './model.js';
 
 export interface GeoclusterQuery extends RecordsFilter {
   dataset: string;
@@ -32,8 +32,8 @@ export interface GeoclusterResult {
  * Grid clustering: a cell spans `clusterdistance` map pixels at zoom `clusterprecision` (256-pixel tiles). Each
  * cluster reports its mean point and, in polygon mode, the envelope of its points.
  */
-export async function geoclusterRecords(query: GeoclusterQuery): Promise<GeoclusterResult> {
-  const model = await loadModel(query.dataset, query.principal);
+export async function geoclusterRecords(query: GeoclusterQuery, preloaded?: RecordsModel): Promise<GeoclusterResult> {
+  const model = preloaded ?? (await loadModel(query.dataset, query.principal));
   const { clusterprecision, clusterdistance } = query;
   const shapeprecision = query.shapeprecision ?? 1;
   if (!Number.isInteger(clusterprecision) || clusterprecision < 1 || clusterprecision > 29) throw badInput('clusterprecision: an integer from 1 to 29', ['clusterprecision']);

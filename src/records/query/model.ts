@@ -37,9 +37,14 @@ export async function loadModel(dataset: string, principal?: Principal, argName 
   const row = rows[0];
   if (!row) throw notFound(`${argName}: no records dataset named "${dataset}"`);
   const fields = (JSON.parse(row.fields) as FieldDef[]).map((f) => ({ ...f, annotations: f.annotations ?? {} }));
+  return modelOf(row.id, row.name, fields);
+}
+
+/** The model of a records dataset from its id, name and fields. */
+export function modelOf(id: number, name: string, fields: FieldDef[]): RecordsModel {
   return {
-    id: row.id,
-    name: row.name,
+    id,
+    name,
     fields,
     byName: new Map(fields.map((f) => [f.name, f])),
     geoField: fields.find((f) => f.type === 'geo_point_2d') ?? fields.find((f) => f.type === 'geo_shape'),

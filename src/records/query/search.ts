@@ -2,6 +2,8 @@ import type { Principal } from '../../access/principal.js';
 import { db } from '../../db.js';
 import { badInput, notFound } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
+import type { OrderTerm } from '../../shared/order.js';
+import { filterField } from './compile.js';
 import type { FieldDef } from './fields.js';
 import { filterConditions, whereSql, type RecordsFilter } from './filter.js';
 import { fieldOf, isDateType, isGeoType, loadModel, valueSql, type RecordsModel } from './model.js';
@@ -105,6 +107,8 @@ export async function searchRecords(search: RecordsSearch): Promise<RecordsResul
   return { nhits, records: rows.map((row) => hitOf(model.name, row, only)), facetGroups };
 }
 
+const RECORD_COLUMNS = Prisma.sql`r.record_id, r.fields, r.geometry, r.timestamp`;
+
 /** Search over any row source aliased `r` with `fields`, `search_text`, `lat`, `lon`, `geometry`, `timestamp`. */
 export async function runSearch(
   model: RecordsModel,
@@ -112,24 +116,56 @@ export async function runSearch(
   search: Omit<RecordsSearch, 'dataset'>,
 ): Promise<{ nhits: number; rows: RecordRow[]; facetGroups: FacetGroup[] }> {
   const { rows, start } = pageOf(search.rows, search.start);
+  const prepared = prepareSearch(model, from, search, () => orderSql(model, search.sort));
+  const [nhits, page, facetGroups] = await Promise.all([prepared.count(), prepared.rows<RecordRow>(RECORD_COLUMNS, rows, start), prepared.facetGroups()]);
+  return { nhits, rows: page, facetGroups };
+}
+
+/** A checked search whose parts run only when called: the count, a page of rows, the facet groups. */
+export interface PreparedSearch {
+  count(): Promise<number>;
+  rows<T>(columns: Prisma.Sql, limit: number, offset: number): Promise<T[]>;
+  facetGroups(): Promise<FacetGroup[]>;
+}
+
+/** Checks a search (fields, filters, order, facets, in that order) and returns its parts to run. */
+export function prepareSearch(
+  model: RecordsModel,
+  from: Prisma.Sql,
+  search: Omit<RecordsSearch, 'dataset' | 'rows' | 'start' | 'sort'>,
+  orderOf: () => Prisma.Sql,
+): PreparedSearch {
   checkFields(model, search.fields);
   const where = whereSql(filterConditions(model, search));
-  const order = orderSql(model, search.sort);
+  const order = orderOf();
   const facetNames = [...new Set(search.facets ?? [])];
   facetNames.forEach((name, i) => {
     const field = fieldOf(model, name, `facets[${i}]`);
     if (isGeoType(field)) throw badInput(`facets[${i}]: field "${name}" is geographic and has no facet values`, ['facets', i]);
   });
-  const [count, page, facetGroups] = await Promise.all([
-    db.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM ${from} WHERE ${where}`),
-    rows === 0
-      ? Promise.resolve([] as RecordRow[])
-      : db.$queryRaw<RecordRow[]>(
-          Prisma.sql`SELECT r.record_id, r.fields, r.geometry, r.timestamp FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT ${rows} OFFSET ${start}`,
-        ),
-    Promise.all(facetNames.map((name) => facetGroup(model, from, search, fieldOf(model, name, 'facets')))),
-  ]);
-  return { nhits: count[0]?.n ?? 0, rows: page, facetGroups: facetGroups.filter((g) => g.facets.length > 0) };
+  return {
+    count: async () => (await db.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM ${from} WHERE ${where}`))[0]?.n ?? 0,
+    rows: <T>(columns: Prisma.Sql, limit: number, offset: number) =>
+      limit === 0
+        ? Promise.resolve([] as T[])
+        : db.$queryRaw<T[]>(Prisma.sql`SELECT ${columns} FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`),
+    facetGroups: async () => {
+      const groups = await Promise.all(facetNames.map((name) => facetGroup(model, from, search, fieldOf(model, name, 'facets'))));
+      return groups.filter((g) => g.facets.length > 0);
+    },
+  };
+}
+
+/** ORDER BY for GraphQL's orderBy terms (field names of the dataset), then load order. */
+export function orderTermsSql(model: RecordsModel, terms: OrderTerm[] | null | undefined): Prisma.Sql {
+  const parts = (terms ?? []).map(({ field: name, direction }, i) => {
+    const at = ['orderBy', i, 'field'];
+    const field = filterField(model, name, at);
+    if (isGeoType(field)) throw badInput(`orderBy[${i}].field: cannot sort on geographic field "${field.name}"`, at);
+    return direction === 'desc' ? Prisma.sql`${valueSql(field)} DESC NULLS LAST` : Prisma.sql`${valueSql(field)} ASC NULLS LAST`;
+  });
+  parts.push(Prisma.sql`r.id ASC`);
+  return Prisma.join(parts, ', ');
 }
 
 function stateOf(path: string, refined: string[], excluded: string[], hierarchical: boolean): FacetState {

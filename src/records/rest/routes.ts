@@ -7,7 +7,7 @@ import { catalogDataset, searchCatalog } from '../../catalog/query/catalog.js';
 import { downloadRecords, type DownloadFormat } from './download.js';
 import type { FacetValue, RecordsFilter } from '../query/filter.js';
 import { geoclusterRecords } from '../query/geocluster.js';
-import { parsePolygon } from '../query/language/compile.js';
+import { parsePolygon } from '../query/language/convert.js';
 import { pushRecords } from '../ingest/push.js';
 import { getRecord, searchRecords, type RecordHit } from '../query/search.js';
 

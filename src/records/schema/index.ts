@@ -1,3 +1,5 @@
+import './facets.js';
+import './fields.js';
 import './record.js';
 import './analysis.js';
 import './queries.js';

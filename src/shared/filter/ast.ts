@@ -33,10 +33,22 @@ export interface Condition<F = string> {
   at?: InputPath;
 }
 
-export type FilterNode<F = string> =
-  | { kind: 'and' | 'or'; children: FilterNode<F>[]; at?: InputPath }
-  | { kind: 'not'; child: FilterNode<F>; at?: InputPath }
-  | Condition<F>;
+/**
+ * A condition of a dialect that no kernel operator expresses (the ODS query language's full-text and geographic
+ * forms): only its family's compiler knows it. Families without such conditions leave `N` at `never`, which removes
+ * this kind from their trees.
+ */
+export interface NativeCondition<N> {
+  kind: 'native';
+  native: N;
+  at?: InputPath;
+}
+
+export type FilterNode<F = string, N = never> =
+  | { kind: 'and' | 'or'; children: FilterNode<F, N>[]; at?: InputPath }
+  | { kind: 'not'; child: FilterNode<F, N>; at?: InputPath }
+  | Condition<F>
+  | ([N] extends [never] ? never : NativeCondition<N>);
 
 /** `a.b[2].c`, the way error messages name an input node. */
 export function pathText(path: InputPath): string {
