@@ -28,6 +28,7 @@ export async function demo(client: ApolloClient, options: DemoOptions) {
   const b = await client.query({ query: RecordsPage, variables: { dataset: second, first: options.pageSize } });
   const aFirst = a.data?.records?.edges[0]?.node;
   const bFirst = b.data?.records?.edges[0]?.node;
+  const recordEntries = Object.keys(client.cache.extract()).filter((key) => key.startsWith('Record:')).length;
 
   const watched = client.watchQuery({ query: RecordsPage, variables: { dataset: first, first: options.pageSize } });
   const pageOne = await watched.result();
@@ -47,7 +48,7 @@ export async function demo(client: ApolloClient, options: DemoOptions) {
     records: {
       sameRecordId: !!aFirst && aFirst.recordId === bFirst?.recordId,
       distinctIds: !!aFirst && !!bFirst && aFirst.id !== bFirst.id,
-      entries: Object.keys(client.cache.extract()).filter((key) => key.startsWith('Record:')).length,
+      entries: recordEntries,
       datasetsOfFirstRecord: [aFirst?.dataset.name, bFirst?.dataset.name],
       afterFetchMore: merged?.records?.edges.length ?? 0,
       uniqueAfterFetchMore: new Set(merged?.records?.edges.map((edge) => edge.node.id)).size,
