@@ -4,9 +4,12 @@ import type { Context, Hono } from 'hono';
 import { db } from '../../db.js';
 import { badInput, notFound, UserError } from '../../errors.js';
 import { babbageModel } from './babbage.js';
+import { aggregateNumber, aggregatePlan, membersPlan, type AggregatePlan } from '../query/aggregate.js';
+import { dimensionCardinalities } from '../query/cardinality.js';
+import { factsPlan } from '../query/facts.js';
 import { parseFields, parseOrder, parseRefs, type ParsedOrder } from '../query/grammar.js';
 import { loadCube, type CubeModel } from '../query/model.js';
-import { aggregate, facts, jsonValue, members, type Row } from '../query/query.js';
+import { maxPageSize, type Row } from '../query/scope.js';
 
 type Query = Record<string, string | undefined>;
 
@@ -32,9 +35,35 @@ function intParam(query: Query, names: string[], fallback: number): number {
   return fallback;
 }
 
-function pageParams(query: Query, defaultSize: number) {
+interface Page {
+  page: number;
+  pageSize: number;
+  offset: number;
+}
+
+/** Reads and checks `page` and `pagesize` (a 400 rather than babbage's silent cap; pagesize=0 asks for counts only). */
+function pageParams(query: Query, defaultSize: number): () => Page {
   const pageSize = intParam(query, ['pagesize', 'page_size'], defaultSize);
-  return { page: intParam(query, ['page'], 1), pageSize, pageNames: { page: 'page', pageSize: 'pagesize' } };
+  const page = intParam(query, ['page'], 1);
+  return () => {
+    if (!Number.isSafeInteger(page) || page < 1) throw badInput(`page: must be an integer of 1 or more, got ${page}`, ['page']);
+    if (!Number.isSafeInteger(pageSize) || pageSize < 0 || pageSize > maxPageSize) {
+      throw badInput(`pagesize: must be an integer from 0 to ${maxPageSize}, got ${pageSize}`, ['pagesize']);
+    }
+    return { page, pageSize, offset: (page - 1) * pageSize };
+  };
+}
+
+/** A plan's cells for one page with the cell count and the summary, aggregate values as JSON numbers. */
+async function aggregatePage(plan: AggregatePlan, page: Page) {
+  const fetched = await plan.cells({ offset: page.offset, limit: page.pageSize });
+  const totals = fetched.count === null ? await plan.totals() : { count: fetched.count, summary: fetched.summary! };
+  const numbers = (row: Row): Row => {
+    const out: Row = { ...row };
+    for (const a of plan.aggregates) if (a.ref in out) out[a.ref] = aggregateNumber(out[a.ref]);
+    return out;
+  };
+  return { cells: fetched.cells.map(numbers), summary: numbers(totals.summary), totalCellCount: totals.count };
 }
 
 const callbackPattern = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
@@ -123,7 +152,7 @@ export function registerCubesRoutes(app: Hono): void {
     '/api/3/cubes/:name/model',
     babbageRoute(async (c) => {
       const model = await cubeParam(c);
-      return send(c, { status: 'ok', name: model.name, model: await babbageModel(model) });
+      return send(c, { status: 'ok', name: model.name, model: babbageModel(model, await dimensionCardinalities(model)) });
     }),
   );
 
@@ -143,16 +172,23 @@ export function registerCubesRoutes(app: Hono): void {
     '/api/3/cubes/:name/facts',
     babbageRoute(async (c, query) => {
       const model = await cubeParam(c);
-      const { page, pageSize, pageNames } = pageParams(query, 100);
-      const result = await facts(model, {
-        cut: query.cut || null,
-        fields: query.fields ? parseFields(query.fields) : null,
-        order: orderParam(query),
-        page,
-        pageSize,
-        pageNames,
+      const paging = pageParams(query, 100);
+      let page!: Page;
+      const plan = factsPlan(
+        model,
+        { cut: query.cut || null, fields: query.fields ? parseFields(query.fields) : null, order: orderParam(query) },
+        () => (page = paging()),
+      );
+      const [rows, total] = await Promise.all([
+        page.pageSize === 0 ? [] : plan.rows({ offset: page.offset, limit: page.pageSize }),
+        plan.count(),
+      ]);
+      return listing(c, query, `${model.name}-facts`, { total_fact_count: total }, {
+        ...plan,
+        data: rows.map((row) => row.data),
+        page: page.page,
+        pageSize: page.pageSize,
       });
-      return listing(c, query, `${model.name}-facts`, { total_fact_count: result.totalFactCount }, result);
     }),
   );
 
@@ -161,15 +197,24 @@ export function registerCubesRoutes(app: Hono): void {
     '/api/3/cubes/:name/members/:ref',
     babbageRoute(async (c, query) => {
       const model = await cubeParam(c);
-      const { page, pageSize, pageNames } = pageParams(query, 100);
-      const result = await members(model, c.req.param('ref') ?? '', {
-        cut: query.cut || null,
-        order: orderParam(query),
-        page,
-        pageSize,
-        pageNames,
+      const paging = pageParams(query, 100);
+      let page!: Page;
+      const { attributes, plan } = membersPlan(
+        model,
+        c.req.param('ref') ?? '',
+        { cut: query.cut || null, order: orderParam(query) },
+        () => (page = paging()),
+      );
+      const result = await aggregatePage(plan, page);
+      const data = result.cells.map((cell) => Object.fromEntries(attributes.map((a) => [a.ref, cell[a.ref]])));
+      return listing(c, query, `${model.name}-members`, { total_member_count: result.totalCellCount }, {
+        data,
+        cell: plan.cell,
+        fields: attributes.map((a) => a.ref),
+        order: plan.order,
+        page: page.page,
+        pageSize: page.pageSize,
       });
-      return listing(c, query, `${model.name}-members`, { total_member_count: result.totalMemberCount }, result);
     }),
   );
 
@@ -178,30 +223,33 @@ export function registerCubesRoutes(app: Hono): void {
     '/api/3/cubes/:name/aggregate',
     babbageRoute(async (c, query) => {
       const model = await cubeParam(c);
-      const { page, pageSize, pageNames } = pageParams(query, 100);
-      const result = await aggregate(model, {
-        cut: query.cut || null,
-        drilldown: query.drilldown ? parseRefs(query.drilldown, 'drilldown', 'drilldown') : null,
-        aggregates: query.aggregates ? parseRefs(query.aggregates, 'aggregate', 'aggregates') : null,
-        order: orderParam(query),
-        fiscalYearStart: query.fiscal_year_start || null,
-        page,
-        pageSize,
-        pageNames,
-      });
-      const aggregates = result.aggregates.map((a) => a.ref);
-      if (query.format === 'csv') return csv(c, `${model.name}-aggregate`, [...result.attributes, ...aggregates], result.cells);
+      const paging = pageParams(query, 100);
+      let page!: Page;
+      const plan = aggregatePlan(
+        model,
+        {
+          cut: query.cut || null,
+          drilldown: query.drilldown ? parseRefs(query.drilldown, 'drilldown', 'drilldown') : null,
+          aggregates: query.aggregates ? parseRefs(query.aggregates, 'aggregate', 'aggregates') : null,
+          order: orderParam(query),
+          fiscalYearStart: query.fiscal_year_start || null,
+        },
+        () => (page = paging()),
+      );
+      const result = await aggregatePage(plan, page);
+      const aggregates = plan.aggregates.map((a) => a.ref);
+      if (query.format === 'csv') return csv(c, `${model.name}-aggregate`, [...plan.attributes, ...aggregates], result.cells);
       return send(c, {
         status: 'ok',
         total_cell_count: result.totalCellCount,
         cells: result.cells,
         summary: result.summary,
-        cell: result.cell,
+        cell: plan.cell,
         aggregates,
-        attributes: result.attributes,
-        order: result.order,
-        page: result.page,
-        page_size: result.pageSize,
+        attributes: plan.attributes,
+        order: plan.order,
+        page: page.page,
+        page_size: page.pageSize,
       });
     }),
   );
@@ -245,16 +293,19 @@ async function legacyAggregate(c: Context): Promise<Response> {
           return model.measuresByName.has(o.ref) ? { ref: `${o.ref}.sum`, direction: o.direction } : o;
         })
       : measures.map((m) => ({ ref: `${m.name}.sum`, direction: 'desc' as const }));
-    const { page, pageSize, pageNames } = pageParams(query, 10_000);
-    const result = await aggregate(model, {
-      legacyCut: query.cut || null,
-      drilldown: groups.flatMap((g) => g.attributes.map((a) => a.ref)),
-      aggregates: ['_count', ...measures.map((m) => `${m.name}.sum`)],
-      order,
-      page,
-      pageSize,
-      pageNames,
-    });
+    const paging = pageParams(query, 10_000);
+    let page!: Page;
+    const plan = aggregatePlan(
+      model,
+      {
+        legacyCut: query.cut || null,
+        drilldown: groups.flatMap((g) => g.attributes.map((a) => a.ref)),
+        aggregates: ['_count', ...measures.map((m) => `${m.name}.sum`)],
+        order,
+      },
+      () => (page = paging()),
+    );
+    const result = { ...(await aggregatePage(plan, page)), attributes: plan.attributes, page: page.page, pageSize: page.pageSize };
     const cells = result.cells.map((cell) => {
       const out: Row = {};
       for (const m of measures) out[m.name] = cell[`${m.name}.sum`];
@@ -286,7 +337,7 @@ async function legacyAggregate(c: Context): Promise<Response> {
       return csv(c, `${model.name}-aggregate`, columns, rows);
     }
     const summary: Row = {};
-    for (const m of measures) summary[m.name] = jsonValue(result.summary[`${m.name}.sum`]);
+    for (const m of measures) summary[m.name] = result.summary[`${m.name}.sum`];
     summary.currency = Object.fromEntries(measures.map((m) => [m.name, m.currency]));
     summary.num_drilldowns = result.totalCellCount;
     summary.num_entries = result.summary._count;
