@@ -82,6 +82,7 @@ export const Cube = builder.prismaNode('Dataset', {
   variant: 'Cube',
   description: 'An OLAP cube (an OpenSpending fiscal dataset): dimensions, measures and facts.',
   id: { field: 'id' },
+  nullable: true,
   findUnique: (id, ctx) => ({
     id: /^\d{1,9}$/.test(id) ? Number(id) : 0,
     AND: [{ family: 'CUBE' }, visibleDatasets(ctx.principal)],
