@@ -2,7 +2,7 @@ import { anonymous, visibleDatasets, type Principal } from '../../access/princip
 import type { Context } from '../../context.js';
 import { db } from '../../db.js';
 import { badInput, notFound } from '../../errors.js';
-import type { Prisma } from '../../generated/prisma/client.js';
+import type { Dataset, Prisma } from '../../generated/prisma/client.js';
 import { calendarYear, parseFiscalYearStart, type FiscalYearStart } from '../../shared/fiscal.js';
 import { loaderOf } from '../../shared/loaders.js';
 
@@ -124,6 +124,16 @@ function headLoader(ctx: Caller) {
     const byName = new Map(rows.map((row) => [row.name, row]));
     return names.map((name) => byName.get(name) ?? null);
   });
+}
+
+/** The catalog row of the cube called `name` as the caller may see it, or null; lookups of one request are batched. */
+export function cubeRow(ctx: Caller, name: string): Promise<Dataset | null> {
+  return loaderOf<string, Dataset | null>(ctx, 'cubes:row', async (names) => {
+    const rows = await db.dataset.findMany({ where: { AND: [{ name: { in: [...names] }, family: 'CUBE' }, visibleDatasets(ctx.principal)] } });
+    primeCubes(ctx, rows);
+    const byName = new Map(rows.map((row) => [row.name, row]));
+    return names.map((one) => byName.get(one) ?? null);
+  }).load(name);
 }
 
 /** Cube rows a resolver has already read under the caller's visibility: their models load without another lookup. */

@@ -10,7 +10,7 @@ import { babbageModel } from '../rest/babbage.js';
 import { aggregatePlan, membersPlan, type AggregatePlan } from '../query/aggregate.js';
 import { cardinalities } from '../query/cardinality.js';
 import { factsPlan } from '../query/facts.js';
-import { cubeModelOf, primeCubes, type CubeAggregate as CubeAggregateShape } from '../query/model.js';
+import { cubeModelOf, cubeRow, primeCubes, type CubeAggregate as CubeAggregateShape } from '../query/model.js';
 import { maxPageSize, type Row, type Selection } from '../query/scope.js';
 import { CubeHierarchy, CubeMeasure, Dimension } from './dimension.js';
 import { CubeFilter, CubeOrderBy } from './inputs/filter.js';
@@ -235,9 +235,8 @@ builder.queryFields((t) => ({
     description: 'One cube by name; null with a NOT_FOUND error when there is none the caller may see.',
     args: { name: t.arg.string({ required: true, description: 'The cube’s name.' }) },
     resolve: async (_root, { name }, ctx) => {
-      const cube = await db.dataset.findFirst({ where: { AND: [{ name, family: 'CUBE' }, visibleDatasets(ctx.principal)] } });
+      const cube = await cubeRow(ctx, name);
       if (!cube) throw notFound(`no cube named "${name}"`);
-      primeCubes(ctx, [cube]);
       return cube;
     },
   }),
