@@ -40,7 +40,7 @@ const FACTS = graphql(`
          $first: Int, $offset: Int) {
     cube(name: $name) {
       facts(cut: $cut, filter: $filter, fields: $fields, orderBy: $orderBy, first: $first, offset: $offset) {
-        totalCount nodes { rowNumber data }
+        totalCount fields nodes { rowNumber data }
       }
     }
   }
@@ -124,7 +124,8 @@ describe('cra through GraphQL', () => {
     const facts = result.data!.cube!.facts;
     const amounts: number[] = facts.nodes.map((n) => (n.data as Row).amount);
     expect(amounts).toEqual([...amounts].sort((a, b) => b - a));
-    expect(Object.keys(facts.nodes[0]!.data as Row)).toEqual(['cofog1.name', 'cofog1.change_date', 'cofog1.description', 'cofog1.label', 'amount']);
+    expect(facts.fields).toEqual(['cofog1.name', 'cofog1.change_date', 'cofog1.description', 'cofog1.label', 'amount']);
+    expect(Object.keys(facts.nodes[0]!.data as Row)).toEqual(facts.fields);
   });
 
   it('drills down by cap_or_cur: CAP first with 15 facts summing to -608400000, as exact decimals', async () => {

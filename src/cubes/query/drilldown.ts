@@ -1,7 +1,8 @@
 import { badInput } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { fieldSql, fieldTextSql, pinnedRefs } from './filter.js';
-import { resolveAttribute, type CubeAttribute, type FieldRef, type FiscalYearStart } from './model.js';
+import type { FiscalYearStart } from '../../shared/fiscal.js';
+import { resolveAttribute, type CubeAttribute, type FieldRef } from './model.js';
 import type { Scope } from './scope.js';
 
 export type TimeBucket = 'year' | 'quarter' | 'month' | 'fy';

@@ -6,8 +6,6 @@ import type { Dataset, Prisma } from '../../generated/prisma/client.js';
 import { calendarYear, parseFiscalYearStart, type FiscalYearStart } from '../../shared/fiscal.js';
 import { loaderOf } from '../../shared/loaders.js';
 
-export type { FiscalYearStart };
-
 export type AttributeType = 'string' | 'integer' | 'number' | 'date' | 'boolean';
 export type AggregateFunction = 'sum' | 'count' | 'avg' | 'min' | 'max';
 export const aggregateFunctions: AggregateFunction[] = ['sum', 'count', 'avg', 'min', 'max'];

@@ -3,7 +3,8 @@ import { allOf, type FilterNode } from '../../shared/filter/ast.js';
 import { dimensionCardinalities } from './cardinality.js';
 import { cutFilter, filterSql, legacyCutFilter, resolveFilter, type CubeFilterNode } from './filter.js';
 import { parseCuts, type ParsedCut, type ParsedOrder } from './grammar.js';
-import { fiscalYearStartArg, type CubeModel, type FieldRef, type FiscalYearStart } from './model.js';
+import type { FiscalYearStart } from '../../shared/fiscal.js';
+import { fiscalYearStartArg, type CubeModel, type FieldRef } from './model.js';
 
 export const maxPageSize = 10_000;
 

@@ -136,10 +136,16 @@ export const Cube = builder.prismaNode('Dataset', {
         },
         resolve: async (cube, args, ctx) => {
           const plan = factsPlan(await cubeModelOf(ctx, cube), { ...selection(args), fields: args.fields });
-          return resolveConnection(args, rowLimits, plan.rows, plan.count);
+          return { ...(await resolveConnection(args, rowLimits, plan.rows, plan.count)), fields: plan.fields };
         },
       },
-      { name: 'FactConnection', description: 'Facts of a cube, a page at a time.' },
+      {
+        name: 'FactConnection',
+        description: 'Facts of a cube, a page at a time.',
+        fields: (c) => ({
+          fields: c.stringList({ description: 'Refs present in each fact’s `data`, in order.', resolve: (r) => r.fields }),
+        }),
+      },
       { name: 'FactEdge', description: 'A fact with its cursor.' },
     ),
     members: t.connection(
