@@ -175,9 +175,9 @@ export function resolveFilter(model: CubeModel, node: FilterNode<string> | null)
   if (node.kind !== 'cond') return { kind: node.kind, children: node.children.map((child) => resolveFilter(model, child)!), at: node.at };
   const at = node.at ?? ['filter'];
   const fieldAt = [...at.slice(0, -1), 'field'];
-  const field = resolveField(model, node.fields[0]!, pathText(fieldAt), fieldAt);
+  const field = resolveField(model, node.fields[0]!, pathText(fieldAt), fieldAt, Infinity);
   const endAt = [...at, 'endField'];
-  const end = node.op === 'rangeIntersect' ? resolveField(model, node.fields[1]!, pathText(endAt), endAt) : undefined;
+  const end = node.op === 'rangeIntersect' ? resolveField(model, node.fields[1]!, pathText(endAt), endAt, Infinity) : undefined;
   return { kind: 'cond', op: node.op, fields: end ? [field, end] : [field], value: resolveValue(node, field, end, at), at };
 }
 

@@ -293,22 +293,19 @@ export function resolveAttribute(model: CubeModel, ref: string, what: string, in
 
 export type FieldRef = { kind: 'attribute'; attribute: CubeAttribute } | { kind: 'measure'; measure: CubeMeasure };
 
-/** An attribute, a dimension (its key attribute) or a measure. */
-export function resolveField(model: CubeModel, ref: string, what: string, inputPath: (string | number)[]): FieldRef {
+/**
+ * An attribute, a dimension (its key attribute) or a measure. `shown` caps the valid refs the error lists (the
+ * babbage routes keep their 40).
+ */
+export function resolveField(model: CubeModel, ref: string, what: string, inputPath: (string | number)[], shown = 40): FieldRef {
   const measure = model.measuresByName.get(ref);
   if (measure) return { kind: 'measure', measure };
   const dimension = model.dimensionsByName.get(ref);
   if (dimension) return { kind: 'attribute', attribute: dimension.keyAttribute };
   const attribute = model.attributesByRef.get(ref);
   if (attribute) return { kind: 'attribute', attribute };
-  throw badInput(
-    `${what}: unknown field "${ref}" in cube "${model.name}"; valid: ${listing([
-      ...model.dimensionsByName.keys(),
-      ...attributeRefs(model),
-      ...model.measuresByName.keys(),
-    ])}`,
-    inputPath,
-  );
+  const valid = [...model.dimensionsByName.keys(), ...attributeRefs(model), ...model.measuresByName.keys()];
+  throw badInput(`${what}: unknown field "${ref}" in cube "${model.name}"; valid: ${listing(valid, shown)}`, inputPath);
 }
 
 /** `_count`, `<measure>` (its sum) or `<measure>.<sum|count|avg|min|max>`. */
