@@ -11,7 +11,7 @@ import { aggregatePlan, membersPlan, type AggregatePlan } from '../query/aggrega
 import { cardinalities } from '../query/cardinality.js';
 import { factsPlan } from '../query/facts.js';
 import { cubeModelOf, cubeRow, primeCubes, type CubeAggregate as CubeAggregateShape } from '../query/model.js';
-import { maxPageSize, type Row, type Selection } from '../query/scope.js';
+import { maxPageSize, type Ordering, type Row, type Selection } from '../query/scope.js';
 import { CubeHierarchy, CubeMeasure, Dimension } from './dimension.js';
 import { CubeFilter, CubeOrderBy } from './inputs/filter.js';
 import { CubeAggregate, CubeCell, CubeMember, Fact } from './results.js';
@@ -45,7 +45,7 @@ interface SelectionArgs {
   orderBy?: { field?: unknown; direction: Direction }[] | null;
 }
 
-function selection(args: SelectionArgs): Selection & { order?: { ref: string; direction: Direction }[]; orderArg: string } {
+function selection(args: SelectionArgs): Selection & Ordering {
   return {
     cut: args.cut,
     filter: fromFieldRefFilter(args.filter as Record<string, unknown> | null, ['filter']),
