@@ -75,7 +75,10 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 async function run(engine: 'postgres' | 'pglite', facts: number, opts: Options): Promise<void> {
   const { db, migrate, closeDb } = await import('../src/db.js');
   const { loadCube } = await import('../src/cubes/query/model.js');
-  const { aggregate, dimensionCardinalities, facts: factsQuery, members } = await import('../src/cubes/query/query.js');
+  const { aggregatePlan, membersPlan } = await import('../src/cubes/query/aggregate.js');
+  const { dimensionCardinalities } = await import('../src/cubes/query/cardinality.js');
+  const { factsPlan } = await import('../src/cubes/query/facts.js');
+  const firstPage = { offset: 0, limit: 100 };
   await migrate();
 
   const generation = { seed: opts.seed, facts, version: 1 };
@@ -169,12 +172,11 @@ async function run(engine: 'postgres' | 'pglite', facts: number, opts: Options):
     {
       name: 'aggregate by 2 dims with a cut',
       layer: async () =>
-        aggregate(await loadCube(DATASET), {
+        aggregatePlan(await loadCube(DATASET), {
           cut,
           drilldown: ['region.code', 'category.code'],
           aggregates: ['_count', 'amount.sum', 'quantity.sum'],
-          pageSize: 100,
-        }),
+        }).cells(firstPage),
       floor: () =>
         floor(
           `SELECT d0, d1, count(*) AS a0, sum(m0) AS a1, sum(m1) AS a2, count(*) OVER () AS cells,
@@ -189,12 +191,11 @@ async function run(engine: 'postgres' | 'pglite', facts: number, opts: Options):
     {
       name: 'aggregate by 2 dims with a cut, naive floor (->> equality)',
       layer: async () =>
-        aggregate(await loadCube(DATASET), {
+        aggregatePlan(await loadCube(DATASET), {
           cut,
           drilldown: ['region.code', 'category.code'],
           aggregates: ['_count', 'amount.sum', 'quantity.sum'],
-          pageSize: 100,
-        }),
+        }).cells(firstPage),
       floor: () =>
         floor(
           `SELECT d0, d1, count(*) AS a0, sum(m0) AS a1, sum(m1) AS a2, count(*) OVER () AS cells,
@@ -209,12 +210,11 @@ async function run(engine: 'postgres' | 'pglite', facts: number, opts: Options):
     {
       name: 'aggregate by region and year with a selective cut (one recipient)',
       layer: async () =>
-        aggregate(await loadCube(DATASET), {
+        aggregatePlan(await loadCube(DATASET), {
           cut: 'recipient:"R00042"',
           drilldown: ['region.code', 'date.day@year'],
           aggregates: ['_count', 'amount.sum'],
-          pageSize: 100,
-        }),
+        }).cells(firstPage),
       floor: () =>
         floor(
           `SELECT d0, d1, count(*) AS a0, sum(m0) AS a1, count(*) OVER () AS cells,
@@ -228,8 +228,10 @@ async function run(engine: 'postgres' | 'pglite', facts: number, opts: Options):
     },
     ...[1, 500].map((page) => ({
       name: `facts page ${page} ordered by amount`,
-      layer: async () =>
-        factsQuery(await loadCube(DATASET), { order: [{ ref: 'amount', direction: 'desc' }], page, pageSize: 100 }),
+      layer: async () => {
+        const plan = factsPlan(await loadCube(DATASET), { order: [{ ref: 'amount', direction: 'desc' }] });
+        return Promise.all([plan.rows({ offset: (page - 1) * 100, limit: 100 }), plan.count()]);
+      },
       floor: () =>
         Promise.all([
           floor(
@@ -242,7 +244,7 @@ async function run(engine: 'postgres' | 'pglite', facts: number, opts: Options):
     })),
     {
       name: 'members of the 10,000-member dimension',
-      layer: async () => members(await loadCube(DATASET), 'recipient', { pageSize: 100 }),
+      layer: async () => membersPlan(await loadCube(DATASET), 'recipient', {}).plan.cells(firstPage),
       floor: () =>
         floor(
           `SELECT data ->> 'recipient.id' AS d0, data ->> 'recipient.name' AS d1, count(*) OVER () AS members

@@ -33,15 +33,21 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    nodesOnConnection: true,
+    nodesOnConnection: { description: 'The rows of this page (the nodes of `edges`, without their cursors).' },
     encodeGlobalID: encodeNodeId,
     decodeGlobalID: decodeNodeId,
     nodeTypeOptions: {
       description: 'An object with a global id: refetch it with `node(id)`; clients cache it under `__typename` and `id`.',
     },
     idFieldOptions: { description: 'Global id of this object (opaque; unique across every type and dataset).' },
-    nodeQueryOptions: { description: 'Any object by its global id; null when there is none or the caller may not see it.' },
-    nodesQueryOptions: { description: 'Objects by their global ids, in the same order; null for each one missing.' },
+    nodeQueryOptions: {
+      description: 'Any object by its global id; null when there is none or the caller may not see it.',
+      args: { id: { description: 'A global id, as read from an `id` field.' } },
+    },
+    nodesQueryOptions: {
+      description: 'Objects by their global ids, in the same order; null for each one missing.',
+      args: { ids: { description: 'Global ids, as read from `id` fields.' } },
+    },
     pageInfoTypeOptions: { description: 'Where a page sits in its list.' },
     cursorFieldOptions: { description: 'Pass as `after` (or `before`) to continue from this row.' },
     nodeFieldOptions: { nullable: false, description: 'The row.' },

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fiscalYearBounds } from '../../src/cubes/query/filter.js';
+import { fiscalYearBounds } from '../../src/shared/fiscal.js';
 import { parseCuts, parseFields, parseOrder, parseRefs } from '../../src/cubes/query/grammar.js';
 import { toCsv } from '../../src/cubes/rest/routes.js';
 
@@ -63,9 +63,9 @@ describe('babbage cut grammar', () => {
 
 describe('fiscal years', () => {
   it('names a fiscal year by the calendar year it ends in', () => {
-    expect(fiscalYearBounds(2015, { month: 1, day: 1 })).toEqual(['2015-01-01', '2016-01-01']);
-    expect(fiscalYearBounds(2015, { month: 10, day: 1 })).toEqual(['2014-10-01', '2015-10-01']);
-    expect(fiscalYearBounds(2015, { month: 4, day: 6 })).toEqual(['2014-04-06', '2015-04-06']);
+    expect(fiscalYearBounds(2015, { month: 1, day: 1 })).toMatchObject({ from: '2015-01-01', to: '2015-12-31' });
+    expect(fiscalYearBounds(2015, { month: 10, day: 1 })).toMatchObject({ from: '2014-10-01', to: '2015-09-30' });
+    expect(fiscalYearBounds(2015, { month: 4, day: 6 })).toMatchObject({ from: '2014-04-06', to: '2015-04-05' });
   });
 });
 

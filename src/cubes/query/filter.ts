@@ -1,52 +1,29 @@
 import { Prisma } from '../../generated/prisma/client.js';
 import { badInput } from '../../errors.js';
+import { pathText, type Condition, type FilterNode, type InputPath, type IntersectValue, type RangeValue } from '../../shared/filter/ast.js';
+import type { Operator } from '../../shared/filter/operators.js';
+import { fiscalYearBounds, type FiscalYearStart } from '../../shared/fiscal.js';
 import { parseCuts, type CutScalar, type ParsedCut } from './grammar.js';
-import {
-  resolveField,
-  type AttributeType,
-  type CubeModel,
-  type FieldRef,
-  type FiscalYearStart,
-} from './model.js';
+import { resolveField, type AttributeType, type CubeModel, type FieldRef } from './model.js';
 
-type Path = (string | number)[];
+/** The kernel operators a cube field takes, in GraphQL and in the cut dialects. */
+export const cubeOperators = [
+  'equals',
+  'in',
+  'range',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'isNull',
+  'contains',
+  'startsWith',
+  'fy',
+  'rangeIntersect',
+] as const satisfies readonly Operator[];
 
-/** A filter after validation against the model: values are canonical text of the field's type. */
-export type Condition =
-  | { op: 'and' | 'or'; items: Condition[] }
-  | { op: 'not'; item: Condition }
-  | { op: 'equals' | 'lt' | 'lte' | 'gt' | 'gte'; field: FieldRef; value: string }
-  | { op: 'in'; field: FieldRef; values: string[] }
-  | { op: 'range'; field: FieldRef; from: string | null; to: string | null }
-  | { op: 'isNull'; field: FieldRef; value: boolean }
-  | { op: 'fy'; field: FieldRef; years: number[] }
-  | { op: 'rangeIntersect'; field: FieldRef; end: FieldRef; from: string | null; to: string | null }
-  | { op: 'contains'; field: FieldRef; value: string };
-
-/** The shared filter grammar as it arrives from GraphQL (values are JSON). */
-export interface CubeFilterInput {
-  and?: CubeFilterInput[] | null;
-  or?: CubeFilterInput[] | null;
-  not?: CubeFilterInput | null;
-  field?: string | null;
-  equals?: unknown;
-  in?: unknown[] | null;
-  range?: { from?: unknown; to?: unknown } | null;
-  lt?: unknown;
-  lte?: unknown;
-  gt?: unknown;
-  gte?: unknown;
-  isNull?: boolean | null;
-  fy?: number[] | null;
-  rangeIntersect?: { endField: string; from?: unknown; to?: unknown } | null;
-  contains?: string | null;
-}
-
-export function pathText(path: Path): string {
-  let text = '';
-  for (const part of path) text += typeof part === 'number' ? `[${part}]` : text === '' ? part : `.${part}`;
-  return text;
-}
+/** A filter checked against a cube's model: fields resolved, values canonical text of the field's type. */
+export type CubeFilterNode = FilterNode<FieldRef>;
 
 export function fieldType(field: FieldRef): AttributeType {
   return field.kind === 'measure' ? 'number' : field.attribute.type;
@@ -99,7 +76,7 @@ function describe(value: unknown): string {
 }
 
 /** Checks a JSON value against a field's type and returns its canonical text. */
-export function coerceValue(field: FieldRef, value: unknown, path: Path): string {
+export function coerceValue(field: FieldRef, value: unknown, path: InputPath): string {
   const type = fieldType(field);
   const fail = (): never => {
     throw badInput(`${pathText(path)}: ${describe(value)} is not a valid ${type} for "${fieldRef(field)}"`, path);
@@ -124,78 +101,84 @@ export function coerceValue(field: FieldRef, value: unknown, path: Path): string
   }
 }
 
-function isSet(value: unknown): boolean {
-  return value !== undefined && value !== null;
+function requireType(field: FieldRef, types: AttributeType[], op: string, at: InputPath) {
+  const type = fieldType(field);
+  if (!types.includes(type)) throw badInput(`${pathText(at)}: "${fieldRef(field)}" is a ${type}, ${op} needs a ${types.join(' or ')}`, at);
 }
 
-const operators = ['equals', 'in', 'range', 'lt', 'lte', 'gt', 'gte', 'isNull', 'fy', 'rangeIntersect', 'contains'] as const;
-
-/** Validates a GraphQL filter against the model. Each node is and/or/not, or `field` with exactly one operator. */
-export function filterCondition(model: CubeModel, input: CubeFilterInput, path: Path = ['filter']): Condition {
-  const combinators = (['and', 'or', 'not'] as const).filter((k) => isSet(input[k]));
-  const given = operators.filter((k) => (k === 'equals' ? input.equals !== undefined : isSet(input[k])));
-  if (combinators.length + (isSet(input.field) ? 1 : 0) !== 1) {
-    throw badInput(`${pathText(path)}: give exactly one of and, or, not, field`, path);
-  }
-  if (input.and) return { op: 'and', items: input.and.map((item, i) => filterCondition(model, item, [...path, 'and', i])) };
-  if (input.or) return { op: 'or', items: input.or.map((item, i) => filterCondition(model, item, [...path, 'or', i])) };
-  if (input.not) return { op: 'not', item: filterCondition(model, input.not, [...path, 'not']) };
-
-  const field = resolveField(model, input.field!, pathText([...path, 'field']), [...path, 'field']);
-  if (given.length !== 1) {
-    throw badInput(`${pathText(path)}: give exactly one operator with "field" (${operators.join(', ')})`, path);
-  }
-  const op = given[0]!;
-  const at = [...path, op];
-  const type = fieldType(field);
-  switch (op) {
-    case 'equals':
-      return input.equals === null
-        ? { op: 'isNull', field, value: true }
-        : { op: 'equals', field, value: coerceValue(field, input.equals, at) };
-    case 'in':
-      return { op: 'in', field, values: input.in!.map((v, i) => coerceValue(field, v, [...at, i])) };
-    case 'range': {
-      const range = input.range!;
-      const from = isSet(range.from) ? coerceValue(field, range.from, [...at, 'from']) : null;
-      const to = isSet(range.to) ? coerceValue(field, range.to, [...at, 'to']) : null;
-      if (from === null && to === null) throw badInput(`${pathText(at)}: give from, to or both`, at);
-      return { op: 'range', field, from, to };
+function fiscalYears(years: unknown, at: InputPath): number[] {
+  const list = Array.isArray(years) ? years : [years];
+  list.forEach((year, i) => {
+    if (!Number.isInteger(year) || (year as number) < 1 || (year as number) > 9998) {
+      throw badInput(`${pathText([...at, i])}: ${String(year)} is not a fiscal year`, [...at, i]);
     }
-    case 'lt':
-    case 'lte':
+  });
+  return list as number[];
+}
+
+const optional = (field: FieldRef, value: unknown, at: InputPath) =>
+  value === null || value === undefined ? null : coerceValue(field, value, at);
+
+/** The value of one condition checked against its field's type (and its end field's, for rangeIntersect). */
+function resolveValue(condition: Condition<string>, field: FieldRef, end: FieldRef | undefined, at: InputPath): unknown {
+  const value = condition.value;
+  switch (condition.op) {
+    case 'equals':
     case 'gt':
     case 'gte':
-      return { op, field, value: coerceValue(field, input[op], at) };
-    case 'isNull':
-      return { op: 'isNull', field, value: input.isNull! };
-    case 'fy': {
-      if (type !== 'date') throw badInput(`${pathText(at)}: "${fieldRef(field)}" is a ${type}, fy needs a date`, at);
-      const years = input.fy!;
-      years.forEach((year, i) => {
-        if (!Number.isInteger(year) || year < 1 || year > 9998) {
-          throw badInput(`${pathText([...at, i])}: ${year} is not a fiscal year`, [...at, i]);
-        }
-      });
-      return { op: 'fy', field, years };
+    case 'lt':
+    case 'lte':
+      return coerceValue(field, value, at);
+    case 'in':
+      return (value as unknown[]).map((v, i) => coerceValue(field, v, [...at, i]));
+    case 'range': {
+      const range = value as RangeValue;
+      return { from: optional(field, range.from, [...at, 'from']), to: optional(field, range.to, [...at, 'to']) };
     }
+    case 'isNull':
+      return value === true;
+    case 'contains':
+    case 'startsWith':
+      requireType(field, ['string'], condition.op, at);
+      if (typeof value !== 'string') throw badInput(`${pathText(at)}: ${condition.op} needs a string`, at);
+      return value;
+    case 'fy':
+      requireType(field, ['date'], 'fy', at);
+      return fiscalYears(value, at);
     case 'rangeIntersect': {
-      const spec = input.rangeIntersect!;
-      const end = resolveField(model, spec.endField, pathText([...at, 'endField']), [...at, 'endField']);
-      if (fieldType(end) !== type) {
-        throw badInput(`${pathText([...at, 'endField'])}: "${spec.endField}" is a ${fieldType(end)}, "${fieldRef(field)}" a ${type}`, [
+      const spec = value as IntersectValue;
+      if (fieldType(end!) !== fieldType(field)) {
+        throw badInput(`${pathText([...at, 'endField'])}: "${fieldRef(end!)}" is a ${fieldType(end!)}, "${fieldRef(field)}" a ${fieldType(field)}`, [
           ...at,
           'endField',
         ]);
       }
-      const from = isSet(spec.from) ? coerceValue(field, spec.from, [...at, 'from']) : null;
-      const to = isSet(spec.to) ? coerceValue(field, spec.to, [...at, 'to']) : null;
-      return { op: 'rangeIntersect', field, end, from, to };
+      if (spec.fy !== null) requireType(field, ['date'], 'fy', [...at, 'fy']);
+      return {
+        from: optional(field, spec.from, [...at, 'from']),
+        to: optional(field, spec.to, [...at, 'to']),
+        fy: spec.fy === null ? null : fiscalYears(spec.fy, [...at, 'fy'])[0]!,
+      };
     }
-    case 'contains':
-      if (type !== 'string') throw badInput(`${pathText(at)}: "${fieldRef(field)}" is a ${type}, contains needs a string`, at);
-      return { op: 'contains', field, value: input.contains! };
+    default:
+      throw badInput(`${pathText(at)}: ${condition.op} does not apply to cube fields (use ${cubeOperators.join(', ')})`, at);
   }
+}
+
+/**
+ * Checks a kernel filter (from GraphQL or a cut dialect) against the model: unknown refs and values of the wrong
+ * type are BAD_USER_INPUT errors naming the input path (and, for refs, listing the valid ones).
+ */
+export function resolveFilter(model: CubeModel, node: FilterNode<string> | null): CubeFilterNode | null {
+  if (!node) return null;
+  if (node.kind === 'not') return { kind: 'not', child: resolveFilter(model, node.child)!, at: node.at };
+  if (node.kind !== 'cond') return { kind: node.kind, children: node.children.map((child) => resolveFilter(model, child)!), at: node.at };
+  const at = node.at ?? ['filter'];
+  const fieldAt = [...at.slice(0, -1), 'field'];
+  const field = resolveField(model, node.fields[0]!, pathText(fieldAt), fieldAt, Infinity);
+  const endAt = [...at, 'endField'];
+  const end = node.op === 'rangeIntersect' ? resolveField(model, node.fields[1]!, pathText(endAt), endAt, Infinity) : undefined;
+  return { kind: 'cond', op: node.op, fields: end ? [field, end] : [field], value: resolveValue(node, field, end, at), at };
 }
 
 const cutTypeFits: Record<AttributeType, CutScalar['type'][]> = {
@@ -206,7 +189,7 @@ const cutTypeFits: Record<AttributeType, CutScalar['type'][]> = {
   boolean: ['string'],
 };
 
-function cutValue(field: FieldRef, ref: string, scalar: CutScalar, lenient: boolean, path: Path): string {
+function cutValue(field: FieldRef, ref: string, scalar: CutScalar, lenient: boolean, path: InputPath): string {
   const type = fieldType(field);
   if (!lenient && !cutTypeFits[type].includes(scalar.type)) {
     const shown = scalar.type === 'string' ? `'${scalar.value}'` : scalar.value;
@@ -215,54 +198,43 @@ function cutValue(field: FieldRef, ref: string, scalar: CutScalar, lenient: bool
   return coerceValue(field, scalar.value, path);
 }
 
-/** Turns parsed babbage cuts into conditions. `lenient` (the v2 API) accepts any literal that converts to the type. */
-export function cutConditions(model: CubeModel, cuts: ParsedCut[], lenient: boolean, path: Path = ['cut']): Condition[] {
-  const conditions: Condition[] = [];
-  for (const cut of cuts) {
+/**
+ * Parsed babbage cuts as kernel conditions, one per cut (ANDed by the caller). Values are checked the babbage way
+ * here (its own messages); `lenient` (the v2 API) accepts any literal that converts to the attribute's type.
+ */
+export function cutFilter(model: CubeModel, cuts: ParsedCut[], lenient: boolean, path: InputPath = ['cut']): FilterNode<string>[] {
+  return cuts.map((cut) => {
     const field = resolveField(model, cut.ref, `Invalid cut: '${cut.ref}'`, path);
-    let condition: Condition;
+    const value = (scalar: CutScalar) => cutValue(field, cut.ref, scalar, lenient, path);
+    let node: FilterNode<string>;
     if (cut.kind === 'set') {
-      const values = cut.values.map((v) => cutValue(field, cut.ref, v, lenient, path));
-      condition = values.length === 1 ? { op: 'equals', field, value: values[0]! } : { op: 'in', field, values };
+      const values = cut.values.map(value);
+      node = values.length === 1
+        ? { kind: 'cond', op: 'equals', fields: [cut.ref], value: values[0], at: path }
+        : { kind: 'cond', op: 'in', fields: [cut.ref], value: values, at: path };
     } else if (cut.kind === 'compare') {
-      condition = { op: cut.op, field, value: cutValue(field, cut.ref, cut.values[0], lenient, path) };
+      node = { kind: 'cond', op: cut.op, fields: [cut.ref], value: value(cut.values[0]), at: path };
     } else {
-      condition = {
-        op: 'range',
-        field,
-        from: cut.from ? cutValue(field, cut.ref, cut.from, lenient, path) : null,
-        to: cut.to ? cutValue(field, cut.ref, cut.to, lenient, path) : null,
-      };
+      const range = { from: cut.from ? value(cut.from) : null, to: cut.to ? value(cut.to) : null };
+      node = { kind: 'cond', op: 'range', fields: [cut.ref], value: range, at: path };
     }
-    conditions.push(cut.negated ? { op: 'not', item: condition } : condition);
-  }
-  return conditions;
+    return cut.negated ? { kind: 'not', child: node, at: path } : node;
+  });
 }
 
 /** The v2 API ORs cuts on the same ref and ANDs different refs. */
-export function legacyCutConditions(model: CubeModel, cut: string): Condition[] {
-  const byRef = new Map<string, Condition[]>();
+export function legacyCutFilter(model: CubeModel, cut: string): FilterNode<string>[] {
+  const byRef = new Map<string, FilterNode<string>[]>();
   const cuts = parseCuts(cut);
-  for (const [i, condition] of cutConditions(model, cuts, true).entries()) {
+  for (const [i, node] of cutFilter(model, cuts, true).entries()) {
     const ref = cuts[i]!.ref;
-    byRef.set(ref, [...(byRef.get(ref) ?? []), condition]);
+    byRef.set(ref, [...(byRef.get(ref) ?? []), node]);
   }
-  return [...byRef.values()].map((items) => (items.length === 1 ? items[0]! : { op: 'or', items }));
+  return [...byRef.values()].map((nodes) => (nodes.length === 1 ? nodes[0]! : { kind: 'or', children: nodes }));
 }
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-function pad(n: number, width = 2): string {
-  return String(n).padStart(width, '0');
-}
-
-/** Fiscal year N is named by the calendar year it ends in (a January 1 start makes it the calendar year). */
-export function fiscalYearBounds(year: number, start: FiscalYearStart): [string, string] {
-  const first = start.month === 1 && start.day === 1 ? year : year - 1;
-  const mmdd = `${pad(start.month)}-${pad(start.day)}`;
-  return [`${pad(first, 4)}-${mmdd}`, `${pad(first + 1, 4)}-${mmdd}`];
 }
 
 /**
@@ -288,73 +260,86 @@ function equalsSql(field: FieldRef, value: string, indexed: IndexChoice): Prisma
 /** Whether equality on a field should go through the GIN index (selective values) or a typed comparison (scan). */
 export type IndexChoice = (field: FieldRef) => boolean;
 
-export function conditionSql(condition: Condition, fiscal: FiscalYearStart, indexed: IndexChoice = () => true): Prisma.Sql {
+const comparisons = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+
+function rangeSql(field: FieldRef, from: string | null, to: string | null): Prisma.Sql {
+  const parts: Prisma.Sql[] = [];
+  if (from !== null) parts.push(Prisma.sql`${fieldSql(field)} >= ${literal(field, from)}`);
+  if (to !== null) parts.push(Prisma.sql`${fieldSql(field)} <= ${literal(field, to)}`);
+  return parts.length === 0 ? Prisma.sql`TRUE` : Prisma.sql`(${Prisma.join(parts, ' AND ')})`;
+}
+
+function intersectSql(start: FieldRef, end: FieldRef, value: IntersectValue<string>, fiscal: FiscalYearStart): Prisma.Sql {
+  const { from, to } = value.fy === null ? value : fiscalYearBounds(value.fy, fiscal);
+  const parts: Prisma.Sql[] = [];
+  if (to !== null) parts.push(Prisma.sql`(${fieldSql(start)} IS NULL OR ${fieldSql(start)} <= ${literal(start, to)})`);
+  if (from !== null) parts.push(Prisma.sql`(${fieldSql(end)} IS NULL OR ${fieldSql(end)} >= ${literal(end, from)})`);
+  return parts.length === 0 ? Prisma.sql`TRUE` : Prisma.sql`(${Prisma.join(parts, ' AND ')})`;
+}
+
+function conditionSql(condition: Condition<FieldRef>, fiscal: FiscalYearStart, indexed: IndexChoice): Prisma.Sql {
+  const [field, end] = condition.fields as [FieldRef, FieldRef | undefined];
+  const value = condition.value;
   switch (condition.op) {
-    case 'and':
-      return condition.items.length === 0
-        ? Prisma.sql`TRUE`
-        : Prisma.sql`(${Prisma.join(condition.items.map((c) => conditionSql(c, fiscal, indexed)), ' AND ')})`;
-    case 'or':
-      return condition.items.length === 0
-        ? Prisma.sql`FALSE`
-        : Prisma.sql`(${Prisma.join(condition.items.map((c) => conditionSql(c, fiscal, indexed)), ' OR ')})`;
-    case 'not':
-      // IS NOT TRUE keeps rows whose value is NULL: "not 4" includes facts without a value.
-      return Prisma.sql`((${conditionSql(condition.item, fiscal, indexed)}) IS NOT TRUE)`;
     case 'equals':
-      return equalsSql(condition.field, condition.value, indexed);
-    case 'lt':
-      return Prisma.sql`${fieldSql(condition.field)} < ${literal(condition.field, condition.value)}`;
-    case 'lte':
-      return Prisma.sql`${fieldSql(condition.field)} <= ${literal(condition.field, condition.value)}`;
+      return equalsSql(field, value as string, indexed);
     case 'gt':
-      return Prisma.sql`${fieldSql(condition.field)} > ${literal(condition.field, condition.value)}`;
     case 'gte':
-      return Prisma.sql`${fieldSql(condition.field)} >= ${literal(condition.field, condition.value)}`;
+    case 'lt':
+    case 'lte':
+      return Prisma.sql`${fieldSql(field)} ${Prisma.raw(comparisons[condition.op])} ${literal(field, value as string)}`;
     case 'in':
-      return condition.values.length === 0
-        ? Prisma.sql`FALSE`
-        : Prisma.sql`(${Prisma.join(condition.values.map((v) => equalsSql(condition.field, v, indexed)), ' OR ')})`;
+      return Prisma.sql`(${Prisma.join((value as string[]).map((v) => equalsSql(field, v, indexed)), ' OR ')})`;
     case 'range': {
-      const parts: Prisma.Sql[] = [];
-      if (condition.from !== null) parts.push(Prisma.sql`${fieldSql(condition.field)} >= ${literal(condition.field, condition.from)}`);
-      if (condition.to !== null) parts.push(Prisma.sql`${fieldSql(condition.field)} <= ${literal(condition.field, condition.to)}`);
-      return Prisma.sql`(${Prisma.join(parts, ' AND ')})`;
+      const range = value as RangeValue<string>;
+      return rangeSql(field, range.from, range.to);
     }
     case 'isNull':
-      return condition.value
-        ? Prisma.sql`${fieldTextSql(condition.field)} IS NULL`
-        : Prisma.sql`${fieldTextSql(condition.field)} IS NOT NULL`;
+      return value ? Prisma.sql`${fieldTextSql(field)} IS NULL` : Prisma.sql`${fieldTextSql(field)} IS NOT NULL`;
+    case 'contains':
+      return Prisma.sql`${fieldSql(field)} ILIKE ${`%${escapeLike(value as string)}%`}`;
+    case 'startsWith':
+      return Prisma.sql`${fieldSql(field)} ILIKE ${`${escapeLike(value as string)}%`}`;
     case 'fy': {
-      if (condition.years.length === 0) return Prisma.sql`FALSE`;
-      const parts = condition.years.map((year) => {
-        const [from, to] = fiscalYearBounds(year, fiscal);
-        return Prisma.sql`(${fieldSql(condition.field)} >= ${from}::date AND ${fieldSql(condition.field)} < ${to}::date)`;
+      const parts = (value as number[]).map((year) => {
+        const { from, to } = fiscalYearBounds(year, fiscal);
+        return rangeSql(field, from, to);
       });
       return Prisma.sql`(${Prisma.join(parts, ' OR ')})`;
     }
-    case 'rangeIntersect': {
-      const parts: Prisma.Sql[] = [];
-      if (condition.to !== null) {
-        parts.push(Prisma.sql`(${fieldSql(condition.field)} IS NULL OR ${fieldSql(condition.field)} <= ${literal(condition.field, condition.to)})`);
-      }
-      if (condition.from !== null) {
-        parts.push(Prisma.sql`(${fieldSql(condition.end)} IS NULL OR ${fieldSql(condition.end)} >= ${literal(condition.end, condition.from)})`);
-      }
-      return parts.length === 0 ? Prisma.sql`TRUE` : Prisma.sql`(${Prisma.join(parts, ' AND ')})`;
-    }
-    case 'contains':
-      return Prisma.sql`${fieldSql(condition.field)} ILIKE ${`%${escapeLike(condition.value)}%`}`;
+    case 'rangeIntersect':
+      return intersectSql(field, end!, value as IntersectValue<string>, fiscal);
+    default:
+      throw new Error(`unresolved operator ${condition.op}`);
+  }
+}
+
+/** The one compiler of cube filters: a resolved kernel tree as SQL over the fact row aliased `f`. */
+export function filterSql(node: CubeFilterNode, fiscal: FiscalYearStart, indexed: IndexChoice = () => true): Prisma.Sql {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return Prisma.sql`(${Prisma.join(
+        node.children.map((child) => filterSql(child, fiscal, indexed)),
+        node.kind === 'and' ? ' AND ' : ' OR ',
+      )})`;
+    case 'not':
+      // IS NOT TRUE keeps rows whose value is NULL: "not 4" includes facts without a value.
+      return Prisma.sql`((${filterSql(node.child, fiscal, indexed)}) IS NOT TRUE)`;
+    case 'cond':
+      return conditionSql(node, fiscal, indexed);
   }
 }
 
 /** Attribute refs fixed to one value by a top-level equality: used to find the next level of a hierarchy. */
-export function pinnedRefs(conditions: Condition[]): Set<string> {
+export function pinnedRefs(node: CubeFilterNode | null): Set<string> {
   const pinned = new Set<string>();
-  const visit = (condition: Condition) => {
-    if (condition.op === 'and') condition.items.forEach(visit);
-    else if (condition.op === 'equals' && condition.field.kind === 'attribute') pinned.add(condition.field.attribute.ref);
+  const visit = (current: CubeFilterNode) => {
+    if (current.kind === 'and') current.children.forEach(visit);
+    else if (current.kind === 'cond' && current.op === 'equals' && current.fields[0]!.kind === 'attribute') {
+      pinned.add(current.fields[0]!.attribute.ref);
+    }
   };
-  conditions.forEach(visit);
+  if (node) visit(node);
   return pinned;
 }

@@ -1,6 +1,10 @@
 import { anonymous, visibleDatasets, type Principal } from '../../access/principal.js';
+import type { Context } from '../../context.js';
 import { db } from '../../db.js';
 import { badInput, notFound } from '../../errors.js';
+import type { Dataset, Prisma } from '../../generated/prisma/client.js';
+import { calendarYear, parseFiscalYearStart, type FiscalYearStart } from '../../shared/fiscal.js';
+import { loaderOf } from '../../shared/loaders.js';
 
 export type AttributeType = 'string' | 'integer' | 'number' | 'date' | 'boolean';
 export type AggregateFunction = 'sum' | 'count' | 'avg' | 'min' | 'max';
@@ -18,6 +22,10 @@ export interface CubeAttribute {
 }
 
 export interface CubeDimension {
+  /** Row id of the dimension (its global id's key). */
+  id: number;
+  /** Name of the cube it belongs to. */
+  cube: string;
   name: string;
   label: string | null;
   description: string | null;
@@ -31,6 +39,10 @@ export interface CubeDimension {
 }
 
 export interface CubeMeasure {
+  /** Row id of the measure (its global id's key). */
+  id: number;
+  /** Name of the cube it belongs to. */
+  cube: string;
   name: string;
   ref: string;
   label: string | null;
@@ -51,11 +63,6 @@ export interface CubeHierarchy {
   levels: string[];
 }
 
-export interface FiscalYearStart {
-  month: number;
-  day: number;
-}
-
 export interface CubeModel {
   datasetId: number;
   name: string;
@@ -74,76 +81,124 @@ export interface CubeModel {
   dimensionsByName: Map<string, CubeDimension>;
   measuresByName: Map<string, CubeMeasure>;
   hierarchiesByName: Map<string, CubeHierarchy>;
-  /** Distinct keys per dimension once computed (see dimensionCardinalities); steers index use. */
+  /** Distinct keys per dimension once computed (see cardinality.ts); steers index use. */
   cardinalities?: Map<string, number>;
+}
+
+/** What identifies one version of a cube: a model cached for it is valid while id and updatedAt match. */
+export interface CubeHead {
+  id: number;
+  name: string;
+  updatedAt: Date;
 }
 
 const attributeTypes = new Set<string>(['string', 'integer', 'number', 'date', 'boolean']);
 
-interface CacheEntry {
-  id: number;
-  updatedAt: number;
-  model: CubeModel;
-}
-
-const cache = new Map<string, CacheEntry>();
+const cache = new Map<string, CubeModel>();
 const cacheLimit = 200;
 
-function parseFiscalStart(start: unknown): FiscalYearStart | null {
-  if (typeof start !== 'string') return null;
-  const match = /^\d{4}-(\d{2})-(\d{2})$/.exec(start) ?? /^(\d{2})-(\d{2})$/.exec(start);
-  if (!match) return null;
-  const month = Number(match[1]);
-  const day = Number(match[2]);
-  if (month < 1 || month > 12 || day < 1 || day > 28) return null;
-  return { month, day };
+/** `MM-DD`, or the month and day of a `YYYY-MM-DD` date; days past the 28th are refused, as babbage clients know. */
+function fiscalStartOf(value: unknown): FiscalYearStart | undefined {
+  if (typeof value !== 'string') return undefined;
+  const start = parseFiscalYearStart(/^\d{4}-(\d{2}-\d{2})$/.exec(value)?.[1] ?? value);
+  return start && start.day <= 28 ? start : undefined;
 }
 
-/** Parses a fiscal year start given as `MM-DD` (or a full date); days past the 28th are rejected. */
+/** Parses a fiscal year start argument given as `MM-DD` (or a full date). */
 export function fiscalYearStartArg(value: string, inputName: string): FiscalYearStart {
-  const parsed = parseFiscalStart(value);
+  const parsed = fiscalStartOf(value);
   if (!parsed) throw badInput(`${inputName}: expected MM-DD with a day from 01 to 28, got "${value}"`, [inputName]);
   return parsed;
 }
 
-/**
- * The model of the cube called `name`. Cached per process and revalidated against the dataset's id and updatedAt
- * with one indexed lookup, so a reloaded cube is never served with a stale model.
- */
-export async function loadCube(name: string, principal: Principal = anonymous): Promise<CubeModel> {
-  const head = await db.dataset.findFirst({
-    where: { AND: [{ name, family: 'CUBE' }, visibleDatasets(principal)] },
-    select: { id: true, updatedAt: true },
+type Caller = Pick<Context, 'loaders' | 'principal'>;
+
+function headLoader(ctx: Caller) {
+  return loaderOf<string, CubeHead | null>(ctx, 'cubes:head', async (names) => {
+    const rows = await db.dataset.findMany({
+      where: { AND: [{ name: { in: [...names] }, family: 'CUBE' }, visibleDatasets(ctx.principal)] },
+      select: { id: true, name: true, updatedAt: true },
+    });
+    const byName = new Map(rows.map((row) => [row.name, row]));
+    return names.map((name) => byName.get(name) ?? null);
   });
-  if (!head) throw notFound(`no cube named "${name}"`);
-  const cached = cache.get(name);
-  if (cached && cached.id === head.id && cached.updatedAt === head.updatedAt.getTime()) return cached.model;
-  const model = await readModel(head.id);
-  if (cache.size >= cacheLimit) cache.delete(cache.keys().next().value!);
-  cache.set(name, { id: head.id, updatedAt: model.updatedAt.getTime(), model });
-  return model;
 }
 
-/** loadCube memoised for one request, so resolving many dimensions of one cube checks the model once. */
-export function loadCubeCached(ctx: { loaders: Map<string, unknown>; principal: Principal }, name: string): Promise<CubeModel> {
-  const key = `cubes:model:${name}`;
-  let model = ctx.loaders.get(key) as Promise<CubeModel> | undefined;
-  if (!model) {
-    model = loadCube(name, ctx.principal);
-    ctx.loaders.set(key, model);
+/** The catalog row of the cube called `name` as the caller may see it, or null; lookups of one request are batched. */
+export function cubeRow(ctx: Caller, name: string): Promise<Dataset | null> {
+  return loaderOf<string, Dataset | null>(ctx, 'cubes:row', async (names) => {
+    const rows = await db.dataset.findMany({ where: { AND: [{ name: { in: [...names] }, family: 'CUBE' }, visibleDatasets(ctx.principal)] } });
+    primeCubes(ctx, rows);
+    const byName = new Map(rows.map((row) => [row.name, row]));
+    return names.map((one) => byName.get(one) ?? null);
+  }).load(name);
+}
+
+/** Cube rows a resolver has already read under the caller's visibility: their models load without another lookup. */
+export function primeCubes(ctx: Caller, rows: readonly Partial<CubeHead>[]): void {
+  const loader = headLoader(ctx);
+  for (const { id, name, updatedAt } of rows) {
+    if (id !== undefined && name !== undefined && updatedAt instanceof Date) loader.prime(name, { id, name, updatedAt });
   }
+}
+
+function modelLoader(ctx: Caller) {
+  return loaderOf<string, CubeModel | null>(ctx, 'cubes:model', async (names) => {
+    const heads = (await headLoader(ctx).loadMany(names)).map((head) => {
+      if (head instanceof Error) throw head;
+      return head;
+    });
+    const fresh = (head: CubeHead) => {
+      const cached = cache.get(head.name);
+      return cached && cached.datasetId === head.id && cached.updatedAt.getTime() === head.updatedAt.getTime() ? cached : null;
+    };
+    const stale = heads.filter((head): head is CubeHead => !!head && !fresh(head));
+    const read = new Map((stale.length ? await readModels(stale.map((head) => head.id)) : []).map((m) => [m.datasetId, m]));
+    return heads.map((head) => {
+      if (!head) return null;
+      const model = fresh(head) ?? read.get(head.id) ?? null;
+      if (model && cache.get(head.name) !== model) {
+        if (cache.size >= cacheLimit) cache.delete(cache.keys().next().value!);
+        cache.set(head.name, model);
+      }
+      return model;
+    });
+  });
+}
+
+/**
+ * The model of the cube called `name` as the caller may see it: once per request (batched across cubes), and cached
+ * per process while the dataset's id and updatedAt stay the same, so a reloaded cube is never served stale.
+ */
+export async function cubeModel(ctx: Caller, name: string): Promise<CubeModel> {
+  const model = await modelLoader(ctx).load(name);
+  if (!model) throw notFound(`no cube named "${name}"`);
   return model;
 }
 
-async function readModel(datasetId: number): Promise<CubeModel> {
-  const dataset = await db.dataset.findUniqueOrThrow({
-    where: { id: datasetId },
-    include: {
-      dimensions: { include: { attributes: { orderBy: { position: 'asc' } } }, orderBy: { position: 'asc' } },
-      measures: { orderBy: { position: 'asc' } },
-      hierarchies: { orderBy: { name: 'asc' } },
-    },
-  });
+/** The model of a cube row a resolver has read (see primeCubes). */
+export function cubeModelOf(ctx: Caller, row: Partial<CubeHead> & { name: string }): Promise<CubeModel> {
+  primeCubes(ctx, [row]);
+  return cubeModel(ctx, row.name);
+}
+
+/** cubeModel outside GraphQL (REST routes, scripts): its own one-call cache. */
+export function loadCube(name: string, principal: Principal = anonymous): Promise<CubeModel> {
+  return cubeModel({ loaders: new Map(), principal }, name);
+}
+
+const modelInclude = {
+  dimensions: { include: { attributes: { orderBy: { position: 'asc' } } }, orderBy: { position: 'asc' } },
+  measures: { orderBy: { position: 'asc' } },
+  hierarchies: { orderBy: { name: 'asc' } },
+} as const satisfies Prisma.DatasetInclude;
+
+async function readModels(datasetIds: number[]): Promise<CubeModel[]> {
+  const datasets = await db.dataset.findMany({ where: { id: { in: datasetIds } }, include: modelInclude });
+  return datasets.map(buildModel);
+}
+
+function buildModel(dataset: Prisma.DatasetGetPayload<{ include: typeof modelInclude }>): CubeModel {
   const hierarchies: CubeHierarchy[] = dataset.hierarchies.map((h) => ({ name: h.name, label: h.label, levels: h.levels }));
   const hierarchyOf = new Map<string, string>();
   for (const h of hierarchies) for (const level of h.levels) if (!hierarchyOf.has(level)) hierarchyOf.set(level, h.name);
@@ -164,6 +219,8 @@ async function readModel(datasetId: number): Promise<CubeModel> {
     const label = attributes.find((a) => a.name === row.labelAttribute) ?? key;
     for (const attribute of attributes) attributesByRef.set(attribute.ref, attribute);
     dimensions.push({
+      id: row.id,
+      cube: dataset.name,
       name: row.name,
       label: row.label,
       description: row.description,
@@ -176,6 +233,8 @@ async function readModel(datasetId: number): Promise<CubeModel> {
     });
   }
   const measures = dataset.measures.map<CubeMeasure>((m) => ({
+    id: m.id,
+    cube: dataset.name,
     name: m.name,
     ref: m.name,
     label: m.label,
@@ -199,7 +258,7 @@ async function readModel(datasetId: number): Promise<CubeModel> {
     measures,
     hierarchies,
     aggregates,
-    fiscalYearStart: parseFiscalStart(period?.start) ?? { month: 1, day: 1 },
+    fiscalYearStart: fiscalStartOf(period?.start) ?? calendarYear,
     fiscalPeriod:
       period && typeof period === 'object'
         ? { start: typeof period.start === 'string' ? period.start : null, end: typeof period.end === 'string' ? period.end : null }
@@ -234,22 +293,19 @@ export function resolveAttribute(model: CubeModel, ref: string, what: string, in
 
 export type FieldRef = { kind: 'attribute'; attribute: CubeAttribute } | { kind: 'measure'; measure: CubeMeasure };
 
-/** An attribute, a dimension (its key attribute) or a measure. */
-export function resolveField(model: CubeModel, ref: string, what: string, inputPath: (string | number)[]): FieldRef {
+/**
+ * An attribute, a dimension (its key attribute) or a measure. `shown` caps the valid refs the error lists (the
+ * babbage routes keep their 40).
+ */
+export function resolveField(model: CubeModel, ref: string, what: string, inputPath: (string | number)[], shown = 40): FieldRef {
   const measure = model.measuresByName.get(ref);
   if (measure) return { kind: 'measure', measure };
   const dimension = model.dimensionsByName.get(ref);
   if (dimension) return { kind: 'attribute', attribute: dimension.keyAttribute };
   const attribute = model.attributesByRef.get(ref);
   if (attribute) return { kind: 'attribute', attribute };
-  throw badInput(
-    `${what}: unknown field "${ref}" in cube "${model.name}"; valid: ${listing([
-      ...model.dimensionsByName.keys(),
-      ...attributeRefs(model),
-      ...model.measuresByName.keys(),
-    ])}`,
-    inputPath,
-  );
+  const valid = [...model.dimensionsByName.keys(), ...attributeRefs(model), ...model.measuresByName.keys()];
+  throw badInput(`${what}: unknown field "${ref}" in cube "${model.name}"; valid: ${listing(valid, shown)}`, inputPath);
 }
 
 /** `_count`, `<measure>` (its sum) or `<measure>.<sum|count|avg|min|max>`. */

@@ -1,9 +1,7 @@
 import { cardinalityClass, type CubeModel } from '../query/model.js';
-import { dimensionCardinalities } from '../query/query.js';
 
 /** The model in babbage's /model shape: refs on every part, key/label refs, cardinality classes, aggregates. */
-export async function babbageModel(model: CubeModel): Promise<Record<string, unknown>> {
-  const counts = await dimensionCardinalities(model);
+export function babbageModel(model: CubeModel, counts: Map<string, number>): Record<string, unknown> {
   const dimensions: Record<string, unknown> = {};
   for (const d of model.dimensions) {
     dimensions[d.name] = {

@@ -1,95 +1,117 @@
+import { visibleDatasets } from '../../access/principal.js';
 import { builder } from '../../builder.js';
-import { loadCubeCached } from '../query/model.js';
-import { dimensionCardinalities } from '../query/query.js';
+import type { Context } from '../../context.js';
+import { db } from '../../db.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { cardinalities } from '../query/cardinality.js';
+import {
+  cubeModel,
+  primeCubes,
+  type CubeAttribute as CubeAttributeShape,
+  type CubeDimension,
+  type CubeHead,
+  type CubeHierarchy as CubeHierarchyShape,
+  type CubeMeasure as CubeMeasureShape,
+  type CubeModel,
+} from '../query/model.js';
 
 export const CubeAttributeType = builder.enumType('CubeAttributeType', {
   description: 'Type of an attribute’s values.',
   values: {
-    STRING: { value: 'string' },
-    INTEGER: { value: 'integer' },
-    NUMBER: { value: 'number' },
-    DATE: { value: 'date' },
-    BOOLEAN: { value: 'boolean' },
+    STRING: { value: 'string', description: 'Text.' },
+    INTEGER: { value: 'integer', description: 'Whole numbers.' },
+    NUMBER: { value: 'number', description: 'Decimal numbers.' },
+    DATE: { value: 'date', description: 'Calendar dates, written YYYY-MM-DD.' },
+    BOOLEAN: { value: 'boolean', description: 'true or false.' },
   } as const,
 });
 
-export const CubeAttribute = builder.prismaObject('Attribute', {
-  name: 'CubeAttribute',
+export const CubeAttribute = builder.objectRef<CubeAttributeShape>('CubeAttribute').implement({
   description: 'An attribute of a dimension: one column of the facts.',
   fields: (t) => ({
-    name: t.exposeString('name'),
-    ref: t.string({
-      description: 'The ref used in cuts, filters, drilldowns and fact fields: "<dimension>.<attribute>".',
-      select: { name: true, dimension: { select: { name: true } } },
-      resolve: (attribute) => `${attribute.dimension.name}.${attribute.name}`,
+    name: t.exposeString('name', { description: 'Name within its dimension.' }),
+    ref: t.exposeString('ref', {
+      description: 'The ref used in cuts, filters, drilldowns, orderBy and fact fields: "<dimension>.<attribute>".',
     }),
-    label: t.exposeString('label', { nullable: true }),
-    type: t.field({
-      type: CubeAttributeType,
-      select: { type: true },
-      resolve: (attribute) => attribute.type as 'string',
-    }),
+    label: t.exposeString('label', { nullable: true, description: 'Human-readable name, when the model has one.' }),
+    type: t.field({ type: CubeAttributeType, description: 'Type of the values.', resolve: (attribute) => attribute.type }),
   }),
 });
 
-export const Dimension = builder.prismaObject('Dimension', {
+/** The cube rows of the given part ids the caller may see; their models then load without another lookup. */
+async function visibleParts(
+  ctx: Context,
+  ids: string[],
+  find: (ids: number[], visible: Prisma.DatasetWhereInput) => Promise<{ id: number; dataset: CubeHead }[]>,
+): Promise<Map<number, CubeModel>> {
+  const keys = ids.filter((id) => /^\d{1,9}$/.test(id)).map(Number);
+  const rows = keys.length ? await find(keys, { AND: [{ family: 'CUBE' }, visibleDatasets(ctx.principal)] }) : [];
+  primeCubes(ctx, rows.map((row) => row.dataset));
+  const models = await Promise.all(rows.map((row) => cubeModel(ctx, row.dataset.name)));
+  return new Map(rows.map((row, i) => [row.id, models[i]!]));
+}
+
+const headSelect = { select: { id: true, name: true, updatedAt: true } } as const;
+
+export const Dimension = builder.node(builder.objectRef<CubeDimension>('Dimension'), {
   description: 'A dimension of a cube: a way to slice its facts, with one or more attributes.',
+  id: { resolve: (dimension) => dimension.id },
+  loadMany: async (ids, ctx) => {
+    const models = await visibleParts(ctx, ids, (keys, visible) =>
+      db.dimension.findMany({ where: { id: { in: keys }, dataset: visible }, select: { id: true, dataset: headSelect } }),
+    );
+    return ids.map((id) => models.get(Number(id))?.dimensions.find((d) => d.id === Number(id)) ?? null);
+  },
   fields: (t) => ({
-    name: t.exposeString('name'),
-    label: t.exposeString('label', { nullable: true }),
-    description: t.exposeString('description', { nullable: true }),
+    name: t.exposeString('name', { description: 'Name of the dimension, unique in its cube; its ref.' }),
+    label: t.exposeString('label', { nullable: true, description: 'Human-readable name, when the model has one.' }),
+    description: t.exposeString('description', { nullable: true, description: 'What the dimension describes.' }),
     dimensionType: t.exposeString('dimensionType', {
       nullable: true,
       description: 'Fiscal Data Package dimension type (classification, datetime, entity, ...).',
     }),
-    attributes: t.relation('attributes', {
-      description: 'All attributes, in model order.',
-      query: { orderBy: { position: 'asc' } },
+    attributes: t.field({
+      type: [CubeAttribute],
+      description: 'All attributes: the key attribute first, then the others in model order.',
+      resolve: (dimension) => dimension.attributes,
     }),
     keyAttribute: t.string({
       description: 'Name of the attribute identifying a member; the dimension name in a ref means this attribute.',
-      select: { keyAttribute: true },
-      resolve: (dimension) => dimension.keyAttribute,
+      resolve: (dimension) => dimension.keyAttribute.name,
     }),
     labelAttribute: t.string({
       description: 'Name of the attribute to show as a member’s label (the key attribute when the model has none).',
-      select: { keyAttribute: true, labelAttribute: true },
-      resolve: (dimension) => dimension.labelAttribute ?? dimension.keyAttribute,
+      resolve: (dimension) => dimension.labelAttribute.name,
     }),
-    hierarchy: t.string({
-      nullable: true,
-      description: 'The hierarchy this dimension is a level of, if any.',
-      select: { name: true, dataset: { select: { hierarchies: { select: { name: true, levels: true } } } } },
-      resolve: (dimension) =>
-        dimension.dataset.hierarchies.find((h) => h.levels.includes(dimension.name))?.name ?? null,
-    }),
+    hierarchy: t.exposeString('hierarchy', { nullable: true, description: 'The hierarchy this dimension is a level of, if any.' }),
     cardinality: t.int({
-      description: 'Number of distinct key values among the facts.',
-      select: { name: true, dataset: { select: { name: true } } },
-      resolve: async (dimension, _args, ctx) => {
-        const model = await loadCubeCached(ctx, dimension.dataset.name);
-        return (await dimensionCardinalities(model)).get(dimension.name) ?? 0;
-      },
+      description: 'Number of distinct key values among the facts (counted once per cube version, for every cube asked at once).',
+      resolve: async (dimension, _args, ctx) => (await cardinalities(ctx, await cubeModel(ctx, dimension.cube))).get(dimension.name) ?? 0,
     }),
   }),
 });
 
-export const CubeMeasure = builder.prismaObject('Measure', {
-  name: 'CubeMeasure',
+export const CubeMeasure = builder.node(builder.objectRef<CubeMeasureShape>('CubeMeasure'), {
   description: 'A numeric column of the facts that can be aggregated.',
+  id: { resolve: (measure) => measure.id },
+  loadMany: async (ids, ctx) => {
+    const models = await visibleParts(ctx, ids, (keys, visible) =>
+      db.measure.findMany({ where: { id: { in: keys }, dataset: visible }, select: { id: true, dataset: headSelect } }),
+    );
+    return ids.map((id) => models.get(Number(id))?.measures.find((m) => m.id === Number(id)) ?? null);
+  },
   fields: (t) => ({
-    name: t.exposeString('name', { description: 'Also the measure’s ref.' }),
-    label: t.exposeString('label', { nullable: true }),
+    name: t.exposeString('name', { description: 'Name of the measure, unique in its cube; also its ref.' }),
+    label: t.exposeString('label', { nullable: true, description: 'Human-readable name, when the model has one.' }),
     currency: t.exposeString('currency', { nullable: true, description: 'ISO 4217 code when the measure is money.' }),
   }),
 });
 
-export const CubeHierarchy = builder.prismaObject('Hierarchy', {
-  name: 'CubeHierarchy',
+export const CubeHierarchy = builder.objectRef<CubeHierarchyShape>('CubeHierarchy').implement({
   description: 'Dimensions forming levels from coarse to fine (cofog1 > cofog2 > cofog3).',
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Drilling down by this name returns the next level below the cut.' }),
-    label: t.exposeString('label', { nullable: true }),
+    label: t.exposeString('label', { nullable: true, description: 'Human-readable name, when the model has one.' }),
     levels: t.exposeStringList('levels', { description: 'Dimension names, top level first.' }),
   }),
 });

@@ -1,2 +1,3 @@
 import './dimension.js';
+import './results.js';
 import './cube.js';

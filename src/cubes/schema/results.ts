@@ -1,85 +1,86 @@
+import { visibleDatasets } from '../../access/principal.js';
 import { builder } from '../../builder.js';
-import type { AggregateResult, FactsResult, MembersResult, Row } from '../query/query.js';
-import type { CubeAggregate as CubeAggregateDef } from '../query/model.js';
+import { db } from '../../db.js';
+import type { CubeAggregate as CubeAggregateShape } from '../query/model.js';
+import { cubeModel, primeCubes } from '../query/model.js';
+import { allFactFields, projectFact, type FactRow } from '../query/facts.js';
+import type { Row } from '../query/scope.js';
 
-export const CubeAggregate = builder.objectRef<CubeAggregateDef>('CubeAggregate').implement({
+export const CubeAggregate = builder.objectRef<CubeAggregateShape>('CubeAggregate').implement({
   description: 'An aggregate a cube offers: `_count` or `<measure>.<function>`.',
   fields: (t) => ({
-    ref: t.exposeString('ref'),
-    label: t.exposeString('label'),
+    ref: t.exposeString('ref', { description: 'The ref to ask for in `aggregate(aggregates:)` and to sort cells by.' }),
+    label: t.exposeString('label', { description: 'Human-readable name.' }),
     function: t.exposeString('function', { description: 'count, sum, avg, min or max.' }),
-    measure: t.string({ nullable: true, resolve: (a) => a.measure?.name ?? null }),
+    measure: t.string({
+      nullable: true,
+      description: 'Name of the measure aggregated; null for `_count`.',
+      resolve: (a) => a.measure?.name ?? null,
+    }),
   }),
 });
 
-export const Fact = builder.objectRef<{ rowNumber: number; data: Row }>('Fact').implement({
+function factKey(id: string): bigint | null {
+  return /^\d{1,19}$/.test(id) ? BigInt(id) : null;
+}
+
+export const Fact = builder.node(builder.objectRef<FactRow>('Fact'), {
   description: 'One row of a cube.',
+  id: { resolve: (fact) => String(fact.id) },
+  loadMany: async (ids, ctx) => {
+    const keys = ids.map(factKey).filter((key): key is bigint => key !== null);
+    const rows = keys.length
+      ? await db.fact.findMany({
+          where: { id: { in: keys }, dataset: { AND: [{ family: 'CUBE' }, visibleDatasets(ctx.principal)] } },
+          select: { id: true, rowNumber: true, data: true, dataset: { select: { id: true, name: true, updatedAt: true } } },
+        })
+      : [];
+    primeCubes(ctx, rows.map((row) => row.dataset));
+    const facts = new Map<bigint, FactRow>();
+    for (const row of rows) {
+      const model = await cubeModel(ctx, row.dataset.name);
+      facts.set(row.id, { id: row.id, rowNumber: row.rowNumber, data: projectFact(allFactFields(model), row.data as Row) });
+    }
+    return ids.map((id) => facts.get(factKey(id) ?? -1n) ?? null);
+  },
   fields: (t) => ({
     rowNumber: t.exposeInt('rowNumber', { description: 'Position of the row in its source, from 1.' }),
     data: t.field({
       type: 'JSON',
-      description: 'The requested fields keyed by ref ("dimension.attribute", measure name), typed as JSON.',
+      description: 'The requested fields (every field when fetched by id) keyed by ref ("dimension.attribute", measure name).',
       resolve: (fact) => fact.data,
     }),
   }),
 });
 
-export const FactPage = builder.objectRef<FactsResult>('FactPage').implement({
-  description: 'One page of facts with the number of facts selected in all.',
+export interface MemberShape {
+  key: unknown;
+  label: unknown;
+  attributes: Row;
+}
+
+export const CubeMember = builder.objectRef<MemberShape>('CubeMember').implement({
+  description: 'A distinct member of a dimension (or of one attribute) among the selected facts.',
   fields: (t) => ({
-    totalCount: t.exposeInt('totalFactCount'),
-    page: t.exposeInt('page'),
-    pageSize: t.exposeInt('pageSize'),
-    fields: t.exposeStringList('fields', { description: 'Refs present in each fact’s data.' }),
-    nodes: t.field({
-      type: [Fact],
-      resolve: (result) => result.data.map((data, i) => ({ rowNumber: result.rowNumbers[i]!, data })),
-    }),
+    key: t.field({ type: 'JSON', nullable: true, description: 'Value of the key attribute.', resolve: (m) => m.key }),
+    label: t.field({ type: 'JSON', nullable: true, description: 'Value of the label attribute.', resolve: (m) => m.label }),
+    attributes: t.field({ type: 'JSON', description: 'Every attribute of the member keyed by ref, key first.', resolve: (m) => m.attributes }),
   }),
 });
 
-export const MemberPage = builder.objectRef<MembersResult>('MemberPage').implement({
-  description: 'One page of the distinct members of a dimension among the selected facts.',
-  fields: (t) => ({
-    totalCount: t.exposeInt('totalMemberCount'),
-    page: t.exposeInt('page'),
-    pageSize: t.exposeInt('pageSize'),
-    fields: t.exposeStringList('fields', { description: 'Attribute refs of each member, key first.' }),
-    nodes: t.field({ type: ['JSON'], description: 'Members keyed by attribute ref.', resolve: (r) => r.data }),
-  }),
-});
+export interface CellShape {
+  key: Row;
+  values: Row;
+}
 
-const AggregateCell = builder.objectRef<{ key: Row; values: Row }>('AggregateCell').implement({
-  description: 'One group of the drilldown.',
+export const CubeCell = builder.objectRef<CellShape>('CubeCell').implement({
+  description: 'One group of the drilldown with its aggregates.',
   fields: (t) => ({
     key: t.field({ type: 'JSON', description: 'Drilldown attribute refs and their values.', resolve: (c) => c.key }),
-    values: t.field({ type: 'JSON', description: 'Aggregate refs and their values.', resolve: (c) => c.values }),
-  }),
-});
-
-export const CubeAggregation = builder.objectRef<AggregateResult>('CubeAggregation').implement({
-  description: 'Aggregates of the selected facts, grouped by the drilldown.',
-  fields: (t) => ({
-    summary: t.field({
+    values: t.field({
       type: 'JSON',
-      description: 'The aggregates over the whole selection (never just the first cell).',
-      resolve: (r) => r.summary,
+      description: 'Aggregate refs and their values: counts as numbers, sums, averages, minima and maxima as exact decimal text.',
+      resolve: (c) => c.values,
     }),
-    cells: t.field({
-      type: [AggregateCell],
-      resolve: (r) =>
-        r.cells.map((cell) => {
-          const key: Row = {};
-          const values: Row = {};
-          for (const ref of r.attributes) key[ref] = cell[ref];
-          for (const a of r.aggregates) values[a.ref] = cell[a.ref];
-          return { key, values };
-        }),
-    }),
-    totalCellCount: t.exposeInt('totalCellCount', { description: 'Number of groups in all pages.' }),
-    page: t.exposeInt('page'),
-    pageSize: t.exposeInt('pageSize'),
-    attributes: t.exposeStringList('attributes', { description: 'The drilldown resolved to attribute refs.' }),
-    aggregates: t.stringList({ description: 'The aggregate refs computed.', resolve: (r) => r.aggregates.map((a) => a.ref) }),
   }),
 });
