@@ -28,11 +28,12 @@ export async function demo(client: ApolloClient, options: DemoOptions) {
   const b = await client.query({ query: RecordsPage, variables: { dataset: second, first: options.pageSize } });
   const aFirst = a.data?.records?.edges[0]?.node;
   const bFirst = b.data?.records?.edges[0]?.node;
-  const recordEntries = Object.keys(client.cache.extract()).filter((key) => key.startsWith('Record:')).length;
+  const recordEntries = Object.keys(client.cache.extract() as object).filter((key) => key.startsWith('Record:')).length;
 
-  const watched = client.watchQuery({ query: RecordsPage, variables: { dataset: first, first: options.pageSize } });
-  const pageOne = await watched.result();
-  await watched.fetchMore({ variables: { after: pageOne.data?.records?.pageInfo.endCursor } });
+  // Page two of the same list, fetched from the network as `fetchMore` does in a component (the cache alone would
+  // answer with page one): relayStylePagination appends it to the cached list.
+  const after = a.data?.records?.pageInfo.endCursor;
+  await client.query({ query: RecordsPage, variables: { dataset: first, first: options.pageSize, after }, fetchPolicy: 'network-only' });
   const merged = client.readQuery({ query: RecordsPage, variables: { dataset: first, first: options.pageSize } });
 
   return {
