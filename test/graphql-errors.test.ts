@@ -30,7 +30,7 @@ async function send(query: string, variables: unknown, options: { method?: 'GET'
 
 const Dataset = 'query Dataset($name: String!) { dataset(name: $name) { name } }';
 const Datasets = 'query Datasets($filter: DatasetFilter) { datasets(filter: $filter) { totalCount } }';
-const Facts = 'query Facts($filter: CubeFilter) { cube(name: "cra") { facts(filter: $filter, pageSize: 1) { totalCount } } }';
+const Facts = 'query Facts($filter: CubeFilter) { cube(name: "cra") { facts(filter: $filter, first: 1) { totalCount } } }';
 
 /** The one error of a request that was refused before execution, with its code. */
 function requestError(body: Body) {
@@ -193,8 +193,12 @@ const json: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
 const operations: { query: string; variables: string[] }[] = [
   { query: Dataset, variables: ['name'] },
   {
-    query: 'query($filter: DatasetFilter, $page: Int!, $pageSize: Int!, $facets: [String!]) { datasets(filter: $filter, page: $page, pageSize: $pageSize, facets: $facets) { totalCount } }',
-    variables: ['filter', 'page', 'pageSize', 'facets'],
+    query: 'query($filter: DatasetFilter, $first: Int, $offset: Int, $facets: [String!]) { datasets(filter: $filter, first: $first, offset: $offset, facets: $facets) { totalCount } }',
+    variables: ['filter', 'first', 'offset', 'facets'],
+  },
+  {
+    query: 'query($dataset: String!, $filter: RecordFilter, $first: Int) { records(dataset: $dataset, filter: $filter, first: $first) { totalCount nodes { id } } }',
+    variables: ['dataset', 'filter', 'first'],
   },
   { query: 'query($dataset: String!) { permissions(dataset: $dataset) { read } }', variables: ['dataset'] },
   { query: Facts, variables: ['filter'] },
@@ -206,7 +210,7 @@ describe('fuzzing variables', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...operations),
-        fc.dictionary(fc.constantFrom('name', 'filter', 'page', 'pageSize', 'facets', 'dataset', 'extra'), json, { maxKeys: 5 }),
+        fc.dictionary(fc.constantFrom('name', 'filter', 'first', 'offset', 'facets', 'dataset', 'extra'), json, { maxKeys: 5 }),
         fc.constantFrom('GET' as const, 'POST' as const),
         async (operation, variables, method) => {
           const { status, text, body } = await send(operation.query, variables, { method });
