@@ -1,4 +1,4 @@
-import { getNullableType, isListType, type GraphQLOutputType } from 'graphql';
+import { getNamedType, getNullableType, isListType, type GraphQLOutputType } from 'graphql';
 import { UserError } from './errors.js';
 
 export interface GraphQLLimits {
@@ -44,14 +44,22 @@ const largestPage = 10_000;
 
 /**
  * Cost of a field for the complexity limit: 1, and its selections cost as many times as the rows it may return:
- * the page size argument when it has one, 10 for other lists. So `pageSize: 1000` with ten fields costs ~10,000.
+ * the page size argument when it has one, 10 for other lists and for connections without one. The `edges` and
+ * `nodes` of a connection cost once: the connection already counted its rows. So `first: 1000` with ten fields
+ * costs ~10,000.
  */
-export function fieldComplexity(args: Record<string, unknown>, _ctx: unknown, field: { type: GraphQLOutputType }) {
+export function fieldComplexity(args: Record<string, unknown>, _ctx: unknown, field: { name: string; type: GraphQLOutputType }) {
   for (const name of sizeArguments) {
     const value = args[name];
     if (typeof value === 'number' && Number.isFinite(value)) return { field: 1, multiplier: Math.min(largestPage, Math.max(1, value)) };
   }
-  return { field: 1, multiplier: isListType(getNullableType(field.type)) ? 10 : 1 };
+  const type = getNullableType(field.type);
+  if (isListType(type)) {
+    const item = getNamedType(type);
+    const inConnection = (field.name === 'edges' && item.name.endsWith('Edge')) || field.name === 'nodes';
+    return { field: 1, multiplier: inConnection ? 1 : 10 };
+  }
+  return { field: 1, multiplier: getNamedType(type).name.endsWith('Connection') ? 10 : 1 };
 }
 
 export function complexityError(kind: string, result: object): Error {

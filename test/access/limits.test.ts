@@ -23,6 +23,18 @@ describe('GraphQL limits', () => {
     expect(costly.errors?.[0]?.message).toMatch(/^query complexity \d+ exceeds the limit of 5000$/);
   });
 
+  it('price a connection by its page size once, whether rows are read through edges or nodes', async () => {
+    const handler = createGraphQLHandler({ ...graphqlLimitsFromEnv({}), maxComplexity: 50_000 });
+    const big = await post('{ cube(name: "cra") { facts(first: 10000) { edges { cursor node { id } } } } }', handler);
+    expect(big.errors).toBeUndefined();
+    const bigger = await post('{ cube(name: "cra") { facts(first: 10000) { edges { cursor node { id data } } nodes { id data } } } }', handler);
+    expect(bigger.errors?.[0]?.message).toMatch(/^query complexity \d+ exceeds the limit of 50000$/);
+    // Without first, a connection is priced like any list (10 rows), not as one row.
+    const tight = createGraphQLHandler({ ...graphqlLimitsFromEnv({}), maxComplexity: 30 });
+    const unsized = await post('{ datasets { nodes { name title license } } }', tight);
+    expect(unsized.errors?.[0]?.message).toMatch(/^query complexity \d+ exceeds the limit of 30$/);
+  });
+
   it('refuse queries nested deeper than the limit', async () => {
     const handler = createGraphQLHandler({ ...graphqlLimitsFromEnv({}), maxDepth: 2 });
     const deep = await post('{ datasets { nodes { name } } }', handler);
