@@ -4,7 +4,7 @@ import { createInMemoryAPQStore, useAPQ, type APQStore } from '@graphql-yoga/plu
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { GraphQLError, type ExecutionResult } from 'graphql';
+import { GraphQLError, Kind, visit, type DocumentNode, type ExecutionResult } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin } from 'graphql-yoga';
 import { createContext } from './context.js';
 import { graphqlLimitsFromEnv, type GraphQLLimits } from './graphql-limits.js';
@@ -75,6 +75,55 @@ export function useRequestErrorCodes(): Plugin {
       const single = result as ExecutionResult;
       if (!single.errors?.some((error) => !error.extensions?.code)) return;
       setResult({ ...single, errors: single.errors.map((error) => (error.extensions?.code ? error : withCode(error, 'BAD_USER_INPUT'))) });
+    },
+  };
+}
+
+/** The path of the first string holding a NUL byte inside a variable's value, e.g. `$filter.and[0].equals`. */
+function nulPath(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) {
+      const found = nulPath(value[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      const found = nulPath(inner, `${path}.${key}`);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function nulInDocument(document: DocumentNode): GraphQLError | undefined {
+  let found: GraphQLError | undefined;
+  visit(document, {
+    [Kind.STRING]: (node) => {
+      if (!found && node.value.includes('\u0000')) found = new GraphQLError('a string argument contains a NUL byte (\\u0000), which no text can hold', { nodes: [node] });
+    },
+  });
+  return found;
+}
+
+/**
+ * No text in the database can hold a NUL byte: a string argument or variable with one is the client's mistake,
+ * answered `BAD_USER_INPUT` naming where it is, before any resolver passes it to SQL.
+ */
+export function useRejectNulBytes(): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      let error = nulInDocument(args.document);
+      for (const [name, value] of Object.entries(args.variableValues ?? {})) {
+        if (error) break;
+        const path = nulPath(value, `$${name}`);
+        if (path) error = new GraphQLError(`variable ${path} contains a NUL byte (\\u0000), which no text can hold`);
+      }
+      if (error) {
+        setResultAndStopExecution({
+          errors: [new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } })],
+        });
+      }
     },
   };
 }
@@ -167,7 +216,7 @@ export function createGraphQLHandler(limits: GraphQLLimits = graphqlLimitsFromEn
     landingPage: false,
     graphiql: limits.requirePersisted ? false : { title: 'Spendgraph', defaultQuery },
     renderGraphiQL: renderOfflineGraphiQL,
-    plugins: [useRequestErrorCodes(), ...limitPlugins(limits)],
+    plugins: [useRequestErrorCodes(), useRejectNulBytes(), ...limitPlugins(limits)],
     maskedErrors: { maskError },
   });
 }

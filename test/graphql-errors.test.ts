@@ -8,7 +8,7 @@ import { app } from './helpers.js';
 
 interface Body {
   data?: unknown;
-  errors?: { message: string; path?: unknown[]; extensions?: { code?: unknown } }[];
+  errors?: { message: string; path?: unknown[]; locations?: unknown[]; extensions?: { code?: unknown } }[];
 }
 
 type Accept = 'application/json' | 'application/graphql-response+json';
@@ -115,6 +115,25 @@ describe('errors in variables are the client’s, never masked', () => {
     expect((await send(Dataset, { name: 'cra' })).body).toEqual({ data: { dataset: { name: 'cra' } } });
     const missing = await send(Dataset, { name: 'no-such-dataset' });
     expect(missing.body.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([['NOT_FOUND', ['dataset']]]);
+  });
+});
+
+describe('NUL bytes', () => {
+  it('in a variable, however deep, are BAD_USER_INPUT naming the variable path, never a database error', async () => {
+    const { status, body } = await send(Dataset, { name: 'a\u0000b' });
+    expect(status).toBe(400);
+    expect(requestError(body)).toEqual({ code: 'BAD_USER_INPUT', message: 'variable $name contains a NUL byte (\\u0000), which no text can hold' });
+    const nested = await send('query($filter: RecordFilter) { records(dataset: "x", filter: $filter) { totalCount } }', {
+      filter: { and: [{ field: 'name', equals: 'ok' }, { field: 'name', in: ['fine', '\u0000'] }] },
+    });
+    expect(requestError(nested.body).message).toBe('variable $filter.and[1].in[1] contains a NUL byte (\\u0000), which no text can hold');
+  });
+
+  it('in an inline string argument are BAD_USER_INPUT pointing at the literal', async () => {
+    const { body } = await send('{ cube(name: "a\\u0000b") { name } records(dataset: "x") { totalCount } }', {});
+    const error = requestError(body);
+    expect(error).toEqual({ code: 'BAD_USER_INPUT', message: 'a string argument contains a NUL byte (\\u0000), which no text can hold' });
+    expect(body.errors![0]!.locations).toEqual([{ line: 1, column: 14 }]);
   });
 });
 
