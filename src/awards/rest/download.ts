@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { db } from '../../db.js';
-import type { FilterNode } from '../query/filter/ast.js';
+import type { FilterNode } from '../../shared/filter/ast.js';
 import { awardInclude, buildWhere, datasetIds, type Scope } from '../query/queries.js';
 import { awardJson, type Json } from './serialize.js';
 

@@ -3,7 +3,7 @@ import { principalOf } from '../../access/middleware.js';
 import { visibleDatasets } from '../../access/principal.js';
 import { db } from '../../db.js';
 import { UserError, badInput, notFound } from '../../errors.js';
-import { stripLocations, type FilterNode } from '../query/filter/ast.js';
+import { stripLocations, type FilterNode } from '../../shared/filter/ast.js';
 import { parseQueryFilters, parseRestFilters } from '../query/filter/rest.js';
 import {
   aggregates,
@@ -196,15 +196,16 @@ function totalsHandler(root: RootModel, endpoint: string) {
       const input = await readInput(c);
       const stored = await totalsRequest(input, endpoint);
       const paging = clampPage(pick(input, 'page'), pick(input, 'limit'));
-      const result = await totals(root, stored, paging, visibleDatasets(principalOf(c)));
+      const window = { offset: (paging.page - 1) * paging.limit, limit: paging.limit };
+      const result = await totals(root, stored, window, visibleDatasets(principalOf(c)));
       const req = await saveRequest(endpoint, stored);
       return c.json({
         page_metadata: {
           count: result.totalCount,
-          page: result.page,
+          page: paging.page,
           has_next_page: result.hasNextPage,
           has_previous_page: result.hasPreviousPage,
-          ...pageLinks(c, result.page, result.hasNextPage, req),
+          ...pageLinks(c, paging.page, result.hasNextPage, req),
         },
         req,
         results: result.rows.map((row) => ({
@@ -236,19 +237,28 @@ function autocompleteHandler(root: RootModel) {
         value: String(body.value),
         mode,
         limit: clampPage(1, body.limit ?? 10).limit,
-        matchedObjects: bool(body.matched_objects),
         filter: parseRestFilters(body.filters),
         dataset: typeof body.dataset === 'string' ? body.dataset : null,
       }, visibleDatasets(principalOf(c)));
-      const toJson = root === 'Award' ? awardJson : transactionJson;
+      const matched = bool(body.matched_objects) ? await matchedObjects(root, result.ids) : null;
       return c.json({
         results: result.results,
         counts: result.counts,
-        ...(result.matched
-          ? { matched_objects: Object.fromEntries(Object.entries(result.matched).map(([k, rows]) => [k, rows.map((row) => toJson(row as Record<string, unknown>) as Json)])) }
-          : {}),
+        ...(matched ? { matched_objects: matched } : {}),
       });
     });
+}
+
+/** The matched rows of every field, read in one query, as REST objects per field. */
+async function matchedObjects(root: RootModel, ids: Record<string, number[]>): Promise<Record<string, Json[]>> {
+  const all = [...new Set(Object.values(ids).flat())];
+  const rows: Record<string, unknown>[] =
+    root === 'Award'
+      ? await db.award.findMany({ where: { id: { in: all } }, include: awardInclude })
+      : await db.transaction.findMany({ where: { id: { in: all } }, include: transactionInclude });
+  const toJson = root === 'Award' ? awardJson : transactionJson;
+  const byId = new Map(rows.map((row) => [row.id as number, toJson(row) as Json]));
+  return Object.fromEntries(Object.entries(ids).map(([field, list]) => [field, list.flatMap((id) => byId.get(id) ?? [])]));
 }
 
 function geocompleteHandler(c: Context) {

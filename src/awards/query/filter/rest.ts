@@ -1,6 +1,27 @@
 import { badInput } from '../../../errors.js';
+import type { FilterNode, InputPath } from '../../../shared/filter/ast.js';
+import type { Operator } from '../../../shared/filter/operators.js';
 import { fmtPath } from '../registry.js';
-import { restOperations, type FilterNode, type InputPath } from './ast.js';
+
+/** USAspending v1 operation names to the kernel's operators (`contains` on an array field means hasAll there). */
+export const restOperations: Record<string, Operator> = {
+  equals: 'equals',
+  less_than: 'lt',
+  less_than_or_equal: 'lte',
+  greater_than: 'gt',
+  greater_than_or_equal: 'gte',
+  in: 'in',
+  range: 'range',
+  contains: 'contains',
+  contained_by: 'containedBy',
+  overlap: 'overlap',
+  length_greater_than: 'lengthGt',
+  length_less_than: 'lengthLt',
+  is_null: 'isNull',
+  search: 'search',
+  fy: 'fy',
+  range_intersect: 'rangeIntersect',
+};
 
 const IGNORED_FIELDS = new Set(['page', 'limit', 'last', 'req', 'verbose']);
 const MAX_DEPTH = 64;
@@ -51,18 +72,40 @@ function parseFilter(raw: unknown, at: InputPath, depth: number): FilterNode | n
   if (valueFormat !== undefined && valueFormat !== null && typeof valueFormat !== 'string') {
     fail('value_format must be a string', [...at, 'value_format']);
   }
-  const cond: FilterNode = {
-    kind: 'cond',
-    op,
-    fields: fields as string[],
-    value: filter.value,
-    ...(typeof valueFormat === 'string' ? { valueFormat } : {}),
-    at,
-  };
   if (Array.isArray(filter.field) && op !== 'search' && op !== 'rangeIntersect') {
     fail(`operation '${operation}' takes a single field, not a list`, [...at, 'field']);
   }
+  const value = restValue(op, filter.value, typeof valueFormat === 'string' ? valueFormat : undefined, at);
+  const cond: FilterNode = { kind: 'cond', op, fields: fields as string[], value, at };
   return negated ? { kind: 'not', child: cond, at } : cond;
+}
+
+/** v1 ranges have both ends; the kernel's range would read a null end as open. */
+function bothEnds(value: unknown[], at: InputPath) {
+  value.forEach((end, i) => {
+    if (end === null || end === undefined) fail('expected a value, got null', [...at, i]);
+  });
+  return { from: value[0], to: value[1] };
+}
+
+/** A v1 value in the kernel's shape: ranges as {from, to}, range_intersect as {from, to, fy}. */
+function restValue(op: Operator, value: unknown, valueFormat: string | undefined, at: InputPath): unknown {
+  const valueAt = [...at, 'value'];
+  if (op === 'range') {
+    if (!Array.isArray(value) || value.length !== 2) fail("Invalid value, operation 'range' requires an array value of length 2", valueAt);
+    return bothEnds(value, valueAt);
+  }
+  if (op === 'fy' && Array.isArray(value)) fail('expected a fiscal year such as 2017, got a list', valueAt);
+  if (op !== 'rangeIntersect') return value;
+  if (Array.isArray(value) && value.length === 2) return { ...bothEnds(value, valueAt), fy: null };
+  if (valueFormat === undefined) {
+    fail(
+      "Invalid value, operation 'range_intersect' requires an array value of length 2, or a single value with value_format set to a ranged format (such as fy)",
+      valueAt,
+    );
+  }
+  if (valueFormat !== 'fy') fail(`Invalid value_format: ${JSON.stringify(valueFormat)}; the only ranged format is "fy"`, [...at, 'value_format']);
+  return { from: null, to: null, fy: value };
 }
 
 const SUFFIXES: Record<string, string> = {
