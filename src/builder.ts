@@ -33,7 +33,7 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    nodesOnConnection: true,
+    nodesOnConnection: { description: 'The rows of this page (the nodes of `edges`, without cursors).' },
     encodeGlobalID: encodeNodeId,
     decodeGlobalID: decodeNodeId,
     nodeTypeOptions: {
