@@ -75,8 +75,12 @@ export async function buildWhere(root: RootModel, filter: FilterNode | null, dat
   return Object.keys(where).length ? { AND: [inScope, where] } : inScope;
 }
 
-/** Order entries ("recipient__location__state_code", "-total_obligation") as a Prisma orderBy, id last for stable pages. */
-export function compileOrder(root: RootModel, order: unknown, at: (string | number)[] = ['order']): Record<string, unknown>[] {
+/**
+ * Order entries ("recipient__location__state_code", "-total_obligation") as a Prisma orderBy, id last for stable
+ * pages. Rows without a value sort first when descending in the v1 dialect (PostgreSQL's default); GraphQL sorts
+ * them last in both directions (`nullsLast`).
+ */
+export function compileOrder(root: RootModel, order: unknown, at: (string | number)[] = ['order'], nullsLast = false): Record<string, unknown>[] {
   const entries = order === undefined || order === null ? [] : Array.isArray(order) ? order : [order];
   if (entries.length > 10) throw badInput(`${fmtPath(at)}: at most 10 order fields`, at);
   const out = entries.map((entry, i) => {
@@ -87,7 +91,7 @@ export function compileOrder(root: RootModel, order: unknown, at: (string | numb
       throw badInput(`${fmtPath([...at, i])}: cannot order by "${entry}"`, [...at, i]);
     }
     const direction = desc ? 'desc' : 'asc';
-    const inner: Record<string, unknown> = { [path.scalar.name]: path.scalar.required ? direction : { sort: direction, nulls: desc ? 'first' : 'last' } };
+    const inner: Record<string, unknown> = { [path.scalar.name]: path.scalar.required ? direction : { sort: direction, nulls: desc && !nullsLast ? 'first' : 'last' } };
     return path.relations.reduceRight<Record<string, unknown>>((acc, relation) => ({ [relation.name]: acc }), inner);
   });
   out.push({ id: 'asc' });
@@ -277,11 +281,15 @@ function aggregateSql(aggregate: Aggregate, field: ResolvedPath | null): Prisma.
   }
 }
 
-/**
- * Aggregates of a field per group, one page of groups. `also` computes further aggregates in the same statement
- * (GraphQL asks several at once); their values come in `values` and order entries may name them as `@sum`, `@avg`…
- */
-export async function totals(root: RootModel, request: TotalsRequest, window: TotalsWindow, scope: Scope, also: readonly Aggregate[] = []) {
+export interface TotalsOptions {
+  /** Further aggregates computed in the same statement; order entries may name them as `@sum`, `@avg`… */
+  also?: readonly Aggregate[];
+  /** Rows without a value sort last in both directions (GraphQL); v1 puts them first when descending. */
+  nullsLast?: boolean;
+}
+
+/** Aggregates of a field per group, one page of groups; every computed aggregate comes in `values`. */
+export async function totals(root: RootModel, request: TotalsRequest, window: TotalsWindow, scope: Scope, { also = [], nullsLast = false }: TotalsOptions = {}) {
   const { field, groups, isDate } = checkTotals(root, request);
   const computed = [...new Set([request.aggregate, ...also])];
   const model = models[root];
@@ -305,7 +313,7 @@ export async function totals(root: RootModel, request: TotalsRequest, window: To
     if (typeof entry !== 'string') throw badInput('order entries are strings', ['order', i]);
     const desc = entry.startsWith('-');
     const name = desc ? entry.slice(1) : entry;
-    const direction = Prisma.raw(desc ? 'DESC NULLS FIRST' : 'ASC NULLS LAST');
+    const direction = Prisma.raw(desc ? (nullsLast ? 'DESC NULLS LAST' : 'DESC NULLS FIRST') : 'ASC NULLS LAST');
     if (name === 'aggregate') return Prisma.sql`s.a0 ${direction}`;
     const extra = name.startsWith('@') && also.length ? computed.indexOf(name.slice(1) as Aggregate) : -1;
     if (extra >= 0) return Prisma.sql`${Prisma.raw(`s.a${extra}`)} ${direction}`;

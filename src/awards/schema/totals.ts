@@ -146,7 +146,7 @@ function totalsLoader(ctx: Context) {
           let run = runs.get(shared);
           if (!run) {
             const also = [...wanted.get(shared)!];
-            run = scopeOf(key.ctx).then((scope) => totals(key.root, { ...key.request, aggregate: also[0]! }, key.window, scope, also));
+            run = scopeOf(key.ctx).then((scope) => totals(key.root, { ...key.request, aggregate: also[0]! }, key.window, scope, { also, nullsLast: true }));
             runs.set(shared, run);
           }
           return run;

@@ -46,7 +46,7 @@ export const listLimits = { defaultSize: 100, maxSize: 500 };
  */
 export async function resolveList<T>(root: RootModel, endpoint: string, args: ListArgs, ctx: Context, info: GraphQLResolveInfo): Promise<ListConnection<T>> {
   const request = await listRequestOf(root, endpoint, args);
-  const orderBy = compileOrder(root, request.order, args.req ? ['req'] : ['orderBy']);
+  const orderBy = compileOrder(root, request.order, args.req ? ['req'] : ['orderBy'], true);
   const where = await buildWhere(root, request.filter, request.dataset, await scopeOf(ctx));
   const query = queryFromInfo({ context: ctx, info, typeName: root, paths: [['edges', 'node'], ['nodes']] });
   const connection = await resolveConnection(
