@@ -59,6 +59,10 @@ export function createGraphQLHandler(limits: GraphQLLimits = graphqlLimitsFromEn
         if (!error.originalError) return error;
         // A coded error thrown on purpose (UserError): graphql-js wrapped it with its path and copied its code.
         if (error.originalError instanceof GraphQLError && error.extensions?.code) return error;
+        // Variables that do not fit their types fail before execution, with no path: the request's own fault.
+        if (error.originalError instanceof GraphQLError && !error.path) {
+          return new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } });
+        }
         return new GraphQLError(isDev ? (error as Error).message : message, {
           extensions: { code: 'INTERNAL_SERVER_ERROR' },
         });
