@@ -38,7 +38,7 @@ const AwardsWithRelationIds = graphql(`
       rowId
       awardingAgency { id rowId toptierAgency { id rowId name } subtierAgency { id rowId name } }
       recipient { id rowId recipientName location { id rowId } }
-      transactions { id rowId }
+      transactions(first: 5) { totalCount nodes { id rowId } }
     }
   }
 `);
@@ -226,14 +226,14 @@ describe('global object identification', () => {
     const award = (await execute(AwardsWithRelationIds)).data!.award!;
     const agency = award.awardingAgency!;
     const recipient = award.recipient!;
-    const ids = [award.id, award.transactions[0]!.id, agency.id, agency.toptierAgency!.id, agency.subtierAgency!.id, recipient.id, recipient.location!.id];
+    const ids = [award.id, award.transactions.nodes[0]!.id, agency.id, agency.toptierAgency!.id, agency.subtierAgency!.id, recipient.id, recipient.location!.id];
     expect(new Set(ids).size).toBe(7);
     const result = await execute(AwardsNodes, { ids });
     expect(result.errors).toBeUndefined();
     expect(result.data!.nodes.map((n) => n && n.__typename)).toEqual(['Award', 'Transaction', 'Agency', 'ToptierAgency', 'SubtierAgency', 'Recipient', 'Location']);
     expect(result.data!.nodes.map((n) => n && 'rowId' in n && n.rowId)).toEqual([
       award.rowId,
-      award.transactions[0]!.rowId,
+      award.transactions.nodes[0]!.rowId,
       agency.rowId,
       agency.toptierAgency!.rowId,
       agency.subtierAgency!.rowId,

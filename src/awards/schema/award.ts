@@ -5,6 +5,8 @@ import { fiscalYearOf } from '../../shared/fiscal.js';
 import { AwardFilter } from './inputs/filter.js';
 import { orderByInput } from './inputs/fields.js';
 import { visibleRow } from './lib/node.js';
+import { transactionsOf } from './lib/transactions.js';
+import { TransactionRef } from './transaction.js';
 import { listLimits, reqOf, resolveList, type ListConnection } from './lib/requests.js';
 
 export const AwardRef = builder.prismaNode('Award', {
@@ -37,10 +39,16 @@ export const AwardRef = builder.prismaNode('Award', {
     recipient: t.relation('recipient', { nullable: true, description: 'Who receives the award.' }),
     placeOfPerformance: t.relation('placeOfPerformance', { nullable: true, description: 'Where the work is done.' }),
     parentAward: t.relation('parentAward', { nullable: true, description: 'The award this one is ordered under (an IDV), if any.' }),
-    transactions: t.relation('transactions', {
-      description: 'The transactions of this award, latest action first.',
-      query: { orderBy: [{ actionDate: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }] },
-    }),
+    transactions: t.connection(
+      {
+        type: TransactionRef,
+        description: 'The transactions of this award, latest action first.',
+        args: { offset: t.arg.int({ required: false, description: 'Rows to skip (after `after`), for page-number UIs.' }) },
+        resolve: (award, args, ctx, info) => transactionsOf(award.id, args, ctx, info) as never,
+      },
+      { name: 'AwardTransactionConnection', description: 'A page of the transactions of one award (100 by default, at most 500).' },
+      { name: 'AwardTransactionEdge', description: 'A transaction of the award and its cursor.' },
+    ),
   }),
 });
 
