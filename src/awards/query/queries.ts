@@ -41,21 +41,27 @@ function datasetFilter(scope: Scope, dataset: string | null | undefined): Prisma
 }
 
 
-/** Resolved ids per scope object: a scope made once per request resolves each dataset's ids once. */
 const idsByScope = new WeakMap<Scope, Map<string, Promise<number[]>>>();
+
+/** Marks a scope made for one request (see `scopeOf`): its dataset ids are then resolved once per dataset. */
+export function requestScope(scope: Scope): Scope {
+  idsByScope.set(scope, new Map());
+  return scope;
+}
+
+function findDatasetIds(scope: Scope, dataset?: string | null): Promise<number[]> {
+  return db.dataset
+    .findMany({ where: { AND: [datasetFilter(scope, dataset), { family: 'AWARDS' }] }, select: { id: true }, orderBy: { id: 'asc' } })
+    .then((rows) => rows.map((row) => row.id));
+}
 
 /** Ids of the datasets in scope, for raw SQL. */
 export function datasetIds(scope: Scope, dataset?: string | null): Promise<number[]> {
-  let memo = idsByScope.get(scope);
-  if (!memo) idsByScope.set(scope, (memo = new Map()));
+  const memo = idsByScope.get(scope);
+  if (!memo) return findDatasetIds(scope, dataset);
   const key = dataset ?? '';
   let ids = memo.get(key);
-  if (!ids) {
-    ids = db.dataset
-      .findMany({ where: { AND: [datasetFilter(scope, dataset), { family: 'AWARDS' }] }, select: { id: true }, orderBy: { id: 'asc' } })
-      .then((rows) => rows.map((row) => row.id));
-    memo.set(key, ids);
-  }
+  if (!ids) memo.set(key, (ids = findDatasetIds(scope, dataset)));
   return ids;
 }
 
