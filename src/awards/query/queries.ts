@@ -2,7 +2,7 @@ import { db } from '../../db.js';
 import { badInput } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { FilterNode } from '../../shared/filter/ast.js';
-import { compileFilter, materializeWhere, type Where } from './filter/compile.js';
+import { compileFilter, materializeWhere, type Dialect, type Where } from './filter/compile.js';
 import { fmtPath, models, resolvePath, type ModelName, type ResolvedPath } from './registry.js';
 
 export type RootModel = 'Award' | 'Transaction';
@@ -10,6 +10,8 @@ export type RootModel = 'Award' | 'Transaction';
 /** A list request in its stored, dialect-free form (what a `req` checksum stands for). */
 export interface ListRequest {
   filter: FilterNode | null;
+  /** How the filter reads (see Dialect); REST's stored requests leave it out. */
+  dialect?: Dialect;
   /** Field paths, "-" in front for descending. */
   order: string[];
   dataset?: string | null;
@@ -74,8 +76,14 @@ async function rawIdQuery(sql: Prisma.Sql): Promise<{ id: number }[]> {
  * to dataset ids first: `dataset_id IN (...)` lets the planner use the award indexes, where a join on the dataset
  * table made it hash-join every award row.
  */
-export async function buildWhere(root: RootModel, filter: FilterNode | null, dataset: string | null | undefined, scope: Scope): Promise<Where> {
-  const compiled = compileFilter(root, filter);
+export async function buildWhere(
+  root: RootModel,
+  filter: FilterNode | null,
+  dataset: string | null | undefined,
+  scope: Scope,
+  dialect: Dialect = 'rest',
+): Promise<Where> {
+  const compiled = compileFilter(root, filter, dialect);
   const [where, ids] = await Promise.all([materializeWhere(compiled, rawIdQuery), datasetIds(scope, dataset)]);
   const inScope: Where = { datasetId: { in: ids } };
   return Object.keys(where).length ? { AND: [inScope, where] } : inScope;
@@ -125,7 +133,7 @@ export interface PreparedList {
 
 export async function prepareList(root: RootModel, request: ListRequest, paging: PageRequest, scope: Scope): Promise<PreparedList> {
   const orderBy = compileOrder(root, request.order);
-  const where = await buildWhere(root, request.filter, request.dataset, scope);
+  const where = await buildWhere(root, request.filter, request.dataset, scope, request.dialect);
   return { root, where, orderBy, skip: (paging.page - 1) * paging.limit, take: paging.limit, page: paging.page, limit: paging.limit };
 }
 
@@ -172,6 +180,7 @@ export interface TotalsRequest {
   showNullGroups: boolean;
   showNullAggregates: boolean;
   filter: FilterNode | null;
+  dialect?: Dialect;
   /** "item", "aggregate" or a group path, "-" in front for descending. */
   order: string[];
   dataset?: string | null;
@@ -231,10 +240,11 @@ function joinsOf() {
 }
 
 /** The rows of the filter and scope, as a SQL condition on `t0` (the filter's ids are read first when there is one). */
-async function scopeSql(root: RootModel, filter: FilterNode | null, dataset: string | null | undefined, scope: Scope): Promise<Prisma.Sql[]> {
+async function scopeSql(root: RootModel, request: { filter: FilterNode | null; dataset?: string | null; dialect?: Dialect }, scope: Scope): Promise<Prisma.Sql[]> {
+  const { filter, dataset } = request;
   const conditions: Prisma.Sql[] = [Prisma.sql`t0.dataset_id = ANY(${await datasetIds(scope, dataset)}::int[])`];
   if (filter) {
-    const where = await buildWhere(root, filter, dataset, scope);
+    const where = await buildWhere(root, filter, dataset, scope, request.dialect);
     const ids = (await delegate(root).findMany({ where, select: { id: true } })).map((row) => row.id as number);
     conditions.push(Prisma.sql`t0.id = ANY(${ids}::int[])`);
   }
@@ -307,7 +317,7 @@ export async function totals(root: RootModel, request: TotalsRequest, window: To
   const fieldColumn = field ? Prisma.raw(`t0."${field.scalar!.column}"`) : null;
   const aggregateExprs = computed.map((aggregate, i) => Prisma.sql`${aggregateSql(aggregate, field)} AS ${Prisma.raw(`a${i}`)}`);
 
-  const conditions = await scopeSql(root, request.filter, request.dataset, scope);
+  const conditions = await scopeSql(root, request, scope);
   if (fieldColumn && !request.showNullAggregates) conditions.push(Prisma.sql`${fieldColumn} IS NOT NULL`);
   if (groupExprs.length && !request.showNullGroups) {
     conditions.push(Prisma.sql`NOT (${Prisma.join(groupExprs.map((g) => Prisma.sql`${g} IS NULL`), ' AND ')})`);
@@ -376,6 +386,7 @@ export interface AutocompleteRequest {
   mode: 'contains' | 'startswith';
   limit: number;
   filter: FilterNode | null;
+  dialect?: Dialect;
   dataset?: string | null;
 }
 
@@ -404,8 +415,9 @@ export async function autocomplete(root: RootModel, request: AutocompleteRequest
   if (typeof value !== 'string' || value.includes('\u0000') || value.length > 1000) {
     throw badInput("Invalid request, autocomplete requests need parameters 'fields' and 'value'", ['value']);
   }
-  const conditions = await scopeSql(root, request.filter, request.dataset, scope);
-  const pattern = likePattern(value, request.mode);
+  const conditions = await scopeSql(root, request, scope);
+  // As Prisma's insensitive contains/startsWith, which answered v1 autocomplete before: wildcards are not escaped.
+  const pattern = request.mode === 'startswith' ? `${value}%` : `%${value}%`;
   const selects = paths.map((path, i) => {
     const { joins, aliasFor } = joinsOf();
     const column = Prisma.raw(`${aliasFor(path)}."${path.scalar!.column}"`);

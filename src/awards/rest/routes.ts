@@ -241,12 +241,24 @@ function autocompleteHandler(root: RootModel) {
         dataset: typeof body.dataset === 'string' ? body.dataset : null,
       }, visibleDatasets(principalOf(c)));
       const matched = bool(body.matched_objects) ? await matchedObjects(root, result.ids) : null;
+      const keys = answerOrder(body.fields as string[], matched !== null);
       return c.json({
-        results: result.results,
-        counts: result.counts,
+        results: Object.fromEntries(keys.map((key) => [key, result.results[key]])),
+        counts: Object.fromEntries(keys.map((key) => [key, result.counts[key]])),
         ...(matched ? { matched_objects: matched } : {}),
       });
     });
+}
+
+/**
+ * The order of fields in v1 autocomplete answers, which were filled as per-field queries finished: without matched
+ * objects, fields crossing fewer relations first; with them (every field reading the same relations), as asked.
+ */
+function answerOrder(fields: string[], matched: boolean): string[] {
+  const unique = [...new Set(fields)];
+  if (matched) return unique;
+  const hops = (field: string) => field.split(/__|\./).length - 1;
+  return unique.map((field, i) => ({ field, i })).sort((a, b) => hops(a.field) - hops(b.field) || a.i - b.i).map(({ field }) => field);
 }
 
 /** The matched rows of every field, read in one query, as REST objects per field. */

@@ -96,6 +96,7 @@ builder.queryFields((t) => ({
         mode: args.mode ?? 'contains',
         limit,
         filter: filterOf('Award', args.filter as Record<string, unknown> | null),
+        dialect: 'graphql',
         dataset: args.dataset ?? null,
       }, await scopeOf(ctx));
       return fields.map((field) => ({ field, values: result.results[field] ?? [], matchedIds: result.ids[field] ?? [] }));

@@ -171,7 +171,10 @@ interface TotalsArgs extends ConnectionArgs {
 }
 
 async function totalsRequestOf(root: RootModel, endpoint: string, args: TotalsArgs): Promise<TotalsRequest> {
-  if (args.req) return loadRequest<TotalsRequest>(endpoint, args.req);
+  if (args.req) {
+    const stored = await loadRequest<TotalsRequest>(endpoint, args.req);
+    return { ...stored, dialect: stored.dialect ?? 'rest' };
+  }
   const group = args.groupBy ?? [];
   return {
     field: args.field ?? null,
@@ -181,6 +184,7 @@ async function totalsRequestOf(root: RootModel, endpoint: string, args: TotalsAr
     showNullGroups: Boolean(args.showNullGroups),
     showNullAggregates: Boolean(args.showNullAggregates),
     filter: filterOf(root as Root, args.filter),
+    dialect: 'graphql',
     order: (args.orderBy ?? []).flatMap(({ field, direction }) => {
       const entries = field === 'groups' ? group : [field];
       return entries.map((entry) => (direction === 'desc' ? `-${entry}` : entry));

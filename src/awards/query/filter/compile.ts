@@ -25,15 +25,12 @@ function fail(message: string, at: InputPath): never {
 }
 
 /**
- * How error paths name a condition's parts. REST v1 conditions are objects `{field, operation, value}`, so errors
- * point at `filters[0].value`; a GraphQL condition is the operator input itself (`filter.totalObligation.gt`).
+ * Where a tree came from. REST v1 conditions are objects `{field, operation, value}`, so errors point at
+ * `filters[0].value`, and v1 values keep v1 rules (both ends of a range, one fiscal year, `value_format`); a GraphQL
+ * condition is the operator input itself (`filter.totalObligation.gt`) with the kernel's rules (open-ended ranges,
+ * lists of fiscal years).
  */
 export type Dialect = 'rest' | 'graphql';
-
-/** GraphQL trees are rooted at the `filter` argument; REST ones at `filters` or the query string. */
-function dialectOf(node: FilterNode | null): Dialect {
-  return node?.at?.[0] === 'filter' ? 'graphql' : 'rest';
-}
 
 interface State {
   root: ModelName;
@@ -45,7 +42,7 @@ interface State {
  * Compiles a kernel filter tree into a Prisma where input of the root model (Award or Transaction). Pure: array
  * operators that need SQL come back as RawIds placeholders, resolved by `materializeWhere` before the query runs.
  */
-export function compileFilter(root: ModelName, node: FilterNode | null, dialect: Dialect = dialectOf(node)): Where {
+export function compileFilter(root: ModelName, node: FilterNode | null, dialect: Dialect = 'rest'): Where {
   if (!node) return {};
   const state: State = { root, dialect, conditions: 0 };
   const where = compileNode(state, node, node.at ?? ['filter'], 0);
@@ -242,17 +239,17 @@ function compileIsNull(path: ResolvedPath, value: unknown, valueAt: InputPath): 
   return leaf(path, wanted ? { equals: null } : { not: null });
 }
 
-function fiscalYears(value: unknown, at: InputPath): number[] {
-  if (Array.isArray(value)) {
+function fiscalYears(state: State, value: unknown, at: InputPath): number[] {
+  if (Array.isArray(value) && state.dialect === 'graphql') {
     if (value.length === 0 || value.length > 100) fail('give 1 to 100 fiscal years', at);
     return value.map((year, i) => fiscalYear(year, [...at, i]));
   }
   return [fiscalYear(value, at)];
 }
 
-function compileFy(path: ResolvedPath, scalar: ScalarDef, value: unknown, at: InputPath, fieldAt: InputPath): Where {
+function compileFy(state: State, path: ResolvedPath, scalar: ScalarDef, value: unknown, at: InputPath, fieldAt: InputPath): Where {
   if (scalar.type !== 'date' && scalar.type !== 'datetime') fail(`operation 'fy' needs a date field; ${scalar.name} is ${scalar.type}`, fieldAt);
-  const years = fiscalYears(value, at).map((year) => {
+  const years = fiscalYears(state, value, at).map((year) => {
     const { start, next, last } = fiscalYearBounds(year);
     return leaf(path, scalar.type === 'date' ? { gte: start, lte: last } : { gte: start, lt: next });
   });
@@ -261,15 +258,15 @@ function compileFy(path: ResolvedPath, scalar: ScalarDef, value: unknown, at: In
 
 const given = (value: unknown) => value !== null && value !== undefined;
 
-/** A range may leave one end open (null); the REST dialect refuses null ends when it parses. */
+/** v1 ranges are `[from, to]` (arriving as {from, to}), both ends required; GraphQL ranges may leave one open. */
 function compileRange(state: State, path: ResolvedPath, scalar: ScalarDef, value: unknown, valueAt: InputPath, fieldAt: InputPath): Where {
+  const rest = state.dialect === 'rest';
   const range = value as { from?: unknown; to?: unknown } | null;
   if (!range || typeof range !== 'object' || Array.isArray(range)) fail("Invalid value, operation 'range' requires an array value of length 2", valueAt);
   requireOrdered(scalar, 'range', fieldAt);
-  const rest = state.dialect === 'rest';
   const bounds: Where = {};
-  if (given(range.from)) bounds.gte = coerce(scalar, range.from, rest ? [...valueAt, 0] : [...valueAt, 'from']);
-  if (given(range.to)) bounds.lte = coerce(scalar, range.to, rest ? [...valueAt, 1] : [...valueAt, 'to']);
+  if (rest || given(range.from)) bounds.gte = coerce(scalar, range.from, rest ? [...valueAt, 0] : [...valueAt, 'from']);
+  if (rest || given(range.to)) bounds.lte = coerce(scalar, range.to, rest ? [...valueAt, 1] : [...valueAt, 'to']);
   if (Object.keys(bounds).length === 0) fail('a range needs from, to or both', valueAt);
   return leaf(path, bounds);
 }
@@ -344,7 +341,7 @@ function compileCondition(state: State, node: Condition, at: InputPath): Where {
     case 'lengthLt':
       return compileList(path, scalar, op, value, valueAt, fieldAt);
     case 'fy':
-      return compileFy(path, scalar, value, valueAt, fieldAt);
+      return compileFy(state, path, scalar, value, valueAt, fieldAt);
   }
   return fail(`Invalid operation: ${op}`, at);
 }
@@ -380,9 +377,15 @@ function compileRangeIntersect(state: State, node: Condition, at: InputPath): Wh
     if (scalar.type === 'string') fail("operation 'range_intersect' needs number or date fields", sideAt);
     return { path, scalar };
   }) as [Side, Side];
-  const range = node.value as { from?: unknown; to?: unknown; fy?: unknown } | null;
-  if (!range || typeof range !== 'object') fail("Invalid value, operation 'range_intersect' requires a range or a fiscal year", valueAt);
-  if (range.fy !== null && range.fy !== undefined) {
+  const range = node.value as { from?: unknown; to?: unknown; fy?: unknown; valueFormat?: unknown } | null;
+  if (!range || typeof range !== 'object' || Array.isArray(range)) {
+    fail(
+      "Invalid value, operation 'range_intersect' requires an array value of length 2, or a single value with value_format set to a ranged format (such as fy)",
+      valueAt,
+    );
+  }
+  if ('valueFormat' in range) fail(`Invalid value_format: ${JSON.stringify(range.valueFormat)}; the only ranged format is "fy"`, formatAt);
+  if (given(range.fy) || !('from' in range || 'to' in range)) {
     for (const side of [lower, upper]) {
       if (side.scalar.type !== 'date' && side.scalar.type !== 'datetime') fail("value_format 'fy' needs date fields", state.dialect === 'rest' ? fieldAt : formatAt);
     }
@@ -393,8 +396,8 @@ function compileRangeIntersect(state: State, node: Condition, at: InputPath): Wh
   }
   const rest = state.dialect === 'rest';
   const parts: Where[] = [];
-  if (given(range.to)) parts.push(leaf(lower.path, { lte: coerce(lower.scalar, range.to, rest ? [...valueAt, 1] : [...valueAt, 'to']) }));
-  if (given(range.from)) parts.push(leaf(upper.path, { gte: coerce(upper.scalar, range.from, rest ? [...valueAt, 0] : [...valueAt, 'from']) }));
+  if (rest || given(range.to)) parts.push(leaf(lower.path, { lte: coerce(lower.scalar, range.to, rest ? [...valueAt, 1] : [...valueAt, 'to']) }));
+  if (rest || given(range.from)) parts.push(leaf(upper.path, { gte: coerce(upper.scalar, range.from, rest ? [...valueAt, 0] : [...valueAt, 'from']) }));
   if (parts.length === 0) fail('give from, to or fy', valueAt);
   return { AND: parts };
 }

@@ -75,37 +75,22 @@ function parseFilter(raw: unknown, at: InputPath, depth: number): FilterNode | n
   if (Array.isArray(filter.field) && op !== 'search' && op !== 'rangeIntersect') {
     fail(`operation '${operation}' takes a single field, not a list`, [...at, 'field']);
   }
-  const value = restValue(op, filter.value, typeof valueFormat === 'string' ? valueFormat : undefined, at);
+  const value = restValue(op, filter.value, typeof valueFormat === 'string' ? valueFormat : undefined);
   const cond: FilterNode = { kind: 'cond', op, fields: fields as string[], value, at };
   return negated ? { kind: 'not', child: cond, at } : cond;
 }
 
-/** v1 ranges have both ends; the kernel's range would read a null end as open. */
-function bothEnds(value: unknown[], at: InputPath) {
-  value.forEach((end, i) => {
-    if (end === null || end === undefined) fail('expected a value, got null', [...at, i]);
-  });
-  return { from: value[0], to: value[1] };
-}
-
-/** A v1 value in the kernel's shape: ranges as {from, to}, range_intersect as {from, to, fy}. */
-function restValue(op: Operator, value: unknown, valueFormat: string | undefined, at: InputPath): unknown {
-  const valueAt = [...at, 'value'];
-  if (op === 'range') {
-    if (!Array.isArray(value) || value.length !== 2) fail("Invalid value, operation 'range' requires an array value of length 2", valueAt);
-    return bothEnds(value, valueAt);
-  }
-  if (op === 'fy' && Array.isArray(value)) fail('expected a fiscal year such as 2017, got a list', valueAt);
+/**
+ * A v1 value in the kernel's shape where it has one: `[a, b]` ranges as {from, to}, range_intersect as {from, to}
+ * or {fy}. Other values stay as given, and the compiler answers them with the v1 messages (after `req` storage
+ * strips locations, so the messages name the same nodes as before).
+ */
+function restValue(op: Operator, value: unknown, valueFormat: string | undefined): unknown {
+  if (op === 'range') return Array.isArray(value) && value.length === 2 ? { from: value[0], to: value[1] } : value;
   if (op !== 'rangeIntersect') return value;
-  if (Array.isArray(value) && value.length === 2) return { ...bothEnds(value, valueAt), fy: null };
-  if (valueFormat === undefined) {
-    fail(
-      "Invalid value, operation 'range_intersect' requires an array value of length 2, or a single value with value_format set to a ranged format (such as fy)",
-      valueAt,
-    );
-  }
-  if (valueFormat !== 'fy') fail(`Invalid value_format: ${JSON.stringify(valueFormat)}; the only ranged format is "fy"`, [...at, 'value_format']);
-  return { from: null, to: null, fy: value };
+  if (Array.isArray(value) && value.length === 2) return { from: value[0], to: value[1], fy: null };
+  if (valueFormat === undefined) return value;
+  return valueFormat === 'fy' ? { fy: value } : { valueFormat };
 }
 
 const SUFFIXES: Record<string, string> = {

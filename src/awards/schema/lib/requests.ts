@@ -26,13 +26,13 @@ export interface ListArgs extends ConnectionArgs {
 export async function listRequestOf(root: RootModel, endpoint: string, args: ListArgs): Promise<ListRequest> {
   if (args.req) {
     const stored = await loadRequest<ListRequest>(endpoint, args.req);
-    return { filter: stored.filter ?? null, order: stored.order ?? [], dataset: stored.dataset ?? null };
+    return { filter: stored.filter ?? null, dialect: stored.dialect ?? 'rest', order: stored.order ?? [], dataset: stored.dataset ?? null };
   }
-  return { filter: filterOf(root, args.filter), order: orderEntries(args.orderBy), dataset: args.dataset ?? null };
+  return { filter: filterOf(root, args.filter), dialect: 'graphql', order: orderEntries(args.orderBy), dataset: args.dataset ?? null };
 }
 
 export function storable(request: ListRequest): ListRequest {
-  return { filter: stripLocations(request.filter), order: request.order, dataset: request.dataset ?? null };
+  return { filter: stripLocations(request.filter), dialect: request.dialect, order: request.order, dataset: request.dataset ?? null };
 }
 
 /** What an awards or transactions connection resolves to: its rows plus what `req` stores. */
@@ -47,7 +47,7 @@ export const listLimits = { defaultSize: 100, maxSize: 500 };
 export async function resolveList<T>(root: RootModel, endpoint: string, args: ListArgs, ctx: Context, info: GraphQLResolveInfo): Promise<ListConnection<T>> {
   const request = await listRequestOf(root, endpoint, args);
   const orderBy = compileOrder(root, request.order, args.req ? ['req'] : ['orderBy'], true);
-  const where = await buildWhere(root, request.filter, request.dataset, await scopeOf(ctx));
+  const where = await buildWhere(root, request.filter, request.dataset, await scopeOf(ctx), request.dialect);
   const query = queryFromInfo({ context: ctx, info, typeName: root, paths: [['edges', 'node'], ['nodes']] });
   const connection = await resolveConnection(
     args,
