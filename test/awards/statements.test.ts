@@ -86,6 +86,15 @@ const AwardsOneTotals = graphql(`
   }
 `);
 
+const AwardsFourTotalsUnfiltered = graphql(`
+  query AwardsFourTotalsUnfiltered {
+    a: awardTotals(field: TOTAL_OBLIGATION, groupBy: [TYPE]) { nodes { sum } }
+    b: awardTotals(field: TOTAL_OBLIGATION, groupBy: [TYPE], aggregates: [AVG]) { nodes { avg } }
+    c: awardTotals(field: TOTAL_OBLIGATION, groupBy: [TYPE], aggregates: [MIN]) { nodes { min } }
+    d: awardTotals(field: TOTAL_OBLIGATION, groupBy: [TYPE], aggregates: [MAX]) { totalCount nodes { max } }
+  }
+`);
+
 const AwardsFourTotals = graphql(`
   query AwardsFourTotals {
     sum: awardTotals(field: TOTAL_OBLIGATION, groupBy: [TYPE], filter: { totalObligation: { gt: "0" } }) {
@@ -180,6 +189,13 @@ describe('batched lookups', () => {
     expect(data.count!.nodes[0]!.count).not.toBeNull();
     expect(data.count!.nodes[0]!.sum).toBeNull();
     expect(quadruple).toBe(single);
+    // The dataset scope, the filter's ids and the aggregate; without a filter, two.
     expect(single).toBeLessThanOrEqual(3);
+    const unfiltered = await statements(async () => {
+      const result = await execute(AwardsFourTotalsUnfiltered);
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.d.nodes.length).toBe(result.data!.d.totalCount);
+    });
+    expect(unfiltered).toBeLessThanOrEqual(2);
   });
 });

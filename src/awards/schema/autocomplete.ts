@@ -55,8 +55,8 @@ const FieldMatchesRef = builder.objectRef<FieldMatches>('AutocompleteField').imp
           const byId = new Map(rows.map((row) => [row.id, row]));
           return ids.map((id) => byId.get(id) ?? null);
         });
-        const rows = await loader.loadMany(m.matchedIds);
-        return rows.filter((row): row is never => row !== null && !(row instanceof Error));
+        const rows = await Promise.all(m.matchedIds.map((id) => loader.load(id)));
+        return rows.filter((row) => row !== null) as never[];
       },
     }),
   }),

@@ -6,11 +6,10 @@ import { connectionWindow, type ConnectionArgs, type ConnectionResult, type Page
 import { loaderOf } from '../../shared/loaders.js';
 import { checkTotals, totals, type Aggregate, type DatePart, type RootModel, type TotalsRequest, type TotalsRow } from '../query/queries.js';
 import { canonicalJson, loadRequest, saveRequest } from '../query/saved.js';
-import { filterOf } from './inputs/filter.js';
-import { fieldEnum, numericFieldEnum, type RootModel as Root } from './inputs/fields.js';
-import { AwardFilter, TransactionFilter } from './inputs/filter.js';
-import { scopeOf } from './lib/requests.js';
 import { orderInput } from '../../shared/order.js';
+import { fieldEnum, numericFieldEnum, type RootModel as Root } from './inputs/fields.js';
+import { AwardFilter, TransactionFilter, filterOf } from './inputs/filter.js';
+import { scopeOf } from './lib/requests.js';
 
 const aggregateNames = ['sum', 'avg', 'count', 'min', 'max'] as const satisfies readonly Aggregate[];
 

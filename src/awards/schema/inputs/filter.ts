@@ -4,7 +4,7 @@ import { conditionsOf, pathText, type FilterNode, type InputPath } from '../../.
 import { fromTypedFilter, intersectInput, scalarFilterInput, type TypedFilterSpec } from '../../../shared/filter/graphql.js';
 import { dateOperators, listOperators, orderedOperators, textOperators } from '../../../shared/filter/operators.js';
 import { models, type ModelName, type ScalarDef } from '../../query/registry.js';
-import { fieldEnum, textFieldEnum, type RootModel } from './fields.js';
+import { textFieldEnum, type RootModel } from './fields.js';
 
 // Pothos cannot type input refs generated in a loop; the converter below checks what arrives.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -146,4 +146,3 @@ export function filterOf(root: RootModel, input: Record<string, unknown> | null 
 
 export const AwardFilter = filterInput('Award');
 export const TransactionFilter = filterInput('Transaction');
-export { fieldEnum };
