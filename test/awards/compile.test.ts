@@ -138,7 +138,7 @@ describe('filter compiler (pure)', () => {
       and: [
         { not: { type: { equals: 'U' } } },
         { or: [{ fundingAgency: { toptierAgency: { fpdsCode: { equals: '0300' } } } }, { totalObligation: { gt: '1' } }] },
-        { periodOfPerformanceStartDate: { rangeIntersect: { endField: 'periodOfPerformanceCurrentEndDate', fy: 2017 } } },
+        { periodOfPerformanceStartDate: { range: { from: new Date('2016-01-01'), to: new Date('2016-12-31') } } },
       ],
     });
     const restForm = parseRestFilters([
@@ -150,14 +150,25 @@ describe('filter compiler (pure)', () => {
           { field: 'total_obligation', operation: 'greater_than', value: '1' },
         ],
       },
-      {
-        field: ['period_of_performance_start_date', 'period_of_performance_current_end_date'],
-        operation: 'range_intersect',
-        value: 2017,
-        value_format: 'fy',
-      },
+      { field: 'period_of_performance_start_date', operation: 'range', value: ['2016-01-01', '2016-12-31'] },
     ]);
     expect(compileFilter('Award', graphql, 'graphql')).toEqual(compileFilter('Award', restForm));
+  });
+
+  it('rangeIntersect: v1 needs both ends, GraphQL reads a missing end as open', () => {
+    const graphql = filterOf('Award', { periodOfPerformanceStartDate: { rangeIntersect: { endField: 'periodOfPerformanceCurrentEndDate', fy: 2017 } } });
+    const restForm = parseRestFilters([
+      { field: ['period_of_performance_start_date', 'period_of_performance_current_end_date'], operation: 'range_intersect', value: 2017, value_format: 'fy' },
+    ]);
+    const start = { lte: new Date('2017-09-30') };
+    const end = { gte: new Date('2016-10-01') };
+    expect(compileFilter('Award', restForm)).toEqual({ AND: [{ periodOfPerformanceStartDate: start }, { periodOfPerformanceCurrentEndDate: end }] });
+    expect(compileFilter('Award', graphql, 'graphql')).toEqual({
+      AND: [
+        { OR: [{ periodOfPerformanceStartDate: start }, { periodOfPerformanceStartDate: { equals: null } }] },
+        { OR: [{ periodOfPerformanceCurrentEndDate: end }, { periodOfPerformanceCurrentEndDate: { equals: null } }] },
+      ],
+    });
   });
 
   it('typed filters: nested relations, several keys (AND), rangeIntersect ends beside their start, search', () => {
@@ -170,7 +181,12 @@ describe('filter compiler (pure)', () => {
     expect(compileFilter('Transaction', node, 'graphql')).toEqual({
       AND: [
         { OR: [state('VA'), state('la')] },
-        { award: { is: { periodOfPerformanceCurrentEndDate: { gte: new Date('2016-01-01') } } } },
+        {
+          OR: [
+            { award: { is: { periodOfPerformanceCurrentEndDate: { gte: new Date('2016-01-01') } } } },
+            { award: { is: { periodOfPerformanceCurrentEndDate: { equals: null } } } },
+          ],
+        },
         { OR: [{ description: { contains: 'utah', mode: 'insensitive' } }, { award: { is: { description: { contains: 'utah', mode: 'insensitive' } } } }] },
         { awardingAgency: { is: null } },
       ],

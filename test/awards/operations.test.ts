@@ -128,7 +128,8 @@ const cases: Case[] = [
         value_format: 'fy',
       },
     ],
-    graphql: { periodOfPerformanceStartDate: { rangeIntersect: { endField: 'PERIOD_OF_PERFORMANCE_CURRENT_END_DATE', fy: 2017 } } },
+    // v1 needs both ends; GraphQL's rangeIntersect reads a missing end as open (the GraphQL-only case below).
+    graphql: { periodOfPerformanceStartDate: { rangeIntersect: { endField: 'PERIOD_OF_PERFORMANCE_CURRENT_END_DATE', fy: 2017 } }, periodOfPerformanceCurrentEndDate: { isNull: false } },
     oracle: (a) =>
       !!a.periodOfPerformanceStartDate &&
       !!a.periodOfPerformanceCurrentEndDate &&
@@ -221,14 +222,20 @@ const graphqlOnly: Omit<Case, 'rest'>[] = [
     oracle: (a) => a.totalObligation !== null && Number(a.totalObligation) >= 15000,
   },
   {
+    name: 'rangeIntersect reads a missing end as open',
+    dataset: FIXTURE,
+    graphql: { periodOfPerformanceStartDate: { rangeIntersect: { endField: 'PERIOD_OF_PERFORMANCE_CURRENT_END_DATE', fy: 2017 } } },
+    oracle: (a) =>
+      (!a.periodOfPerformanceStartDate || day(a.periodOfPerformanceStartDate)! <= '2017-09-30') &&
+      (!a.periodOfPerformanceCurrentEndDate || day(a.periodOfPerformanceCurrentEndDate)! >= '2016-10-01'),
+  },
+  {
     name: 'rangeIntersect with from/to',
     dataset: FIXTURE,
     graphql: { periodOfPerformanceStartDate: { rangeIntersect: { endField: 'PERIOD_OF_PERFORMANCE_CURRENT_END_DATE', from: '2016-11-01', to: '2016-11-02' } } },
     oracle: (a) =>
-      !!a.periodOfPerformanceStartDate &&
-      !!a.periodOfPerformanceCurrentEndDate &&
-      day(a.periodOfPerformanceStartDate)! <= '2016-11-02' &&
-      day(a.periodOfPerformanceCurrentEndDate)! >= '2016-11-01',
+      (!a.periodOfPerformanceStartDate || day(a.periodOfPerformanceStartDate)! <= '2016-11-02') &&
+      (!a.periodOfPerformanceCurrentEndDate || day(a.periodOfPerformanceCurrentEndDate)! >= '2016-11-01'),
   },
   {
     name: 'several keys of one object must all hold, with startsWith',

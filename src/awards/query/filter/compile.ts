@@ -390,16 +390,20 @@ function compileRangeIntersect(state: State, node: Condition, at: InputPath): Wh
       if (side.scalar.type !== 'date' && side.scalar.type !== 'datetime') fail("value_format 'fy' needs date fields", state.dialect === 'rest' ? fieldAt : formatAt);
     }
     const { start, next, last } = fiscalYearBounds(fiscalYear(range.fy, valueAt));
-    return {
-      AND: [leaf(lower.path, lower.scalar.type === 'date' ? { lte: last } : { lt: next }), leaf(upper.path, { gte: start })],
-    };
+    return { AND: [edge(state, lower, lower.scalar.type === 'date' ? { lte: last } : { lt: next }), edge(state, upper, { gte: start })] };
   }
   const rest = state.dialect === 'rest';
   const parts: Where[] = [];
-  if (rest || given(range.to)) parts.push(leaf(lower.path, { lte: coerce(lower.scalar, range.to, rest ? [...valueAt, 1] : [...valueAt, 'to']) }));
-  if (rest || given(range.from)) parts.push(leaf(upper.path, { gte: coerce(upper.scalar, range.from, rest ? [...valueAt, 0] : [...valueAt, 'from']) }));
+  if (rest || given(range.to)) parts.push(edge(state, lower, { lte: coerce(lower.scalar, range.to, rest ? [...valueAt, 1] : [...valueAt, 'to']) }));
+  if (rest || given(range.from)) parts.push(edge(state, upper, { gte: coerce(upper.scalar, range.from, rest ? [...valueAt, 0] : [...valueAt, 'from']) }));
   if (parts.length === 0) fail('give from, to or fy', valueAt);
   return { AND: parts };
+}
+
+/** One end of an interval against a bound: v1 needs the end; the kernel's rangeIntersect reads a missing end as open. */
+function edge(state: State, side: Side, bound: Where): Where {
+  if (state.dialect === 'rest' || side.scalar.required) return leaf(side.path, bound);
+  return { OR: [leaf(side.path, bound), leaf(side.path, { equals: null })] };
 }
 
 /** Replaces RawIds placeholders by the ids their SQL selects. */
