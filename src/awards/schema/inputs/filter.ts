@@ -3,7 +3,7 @@ import { badInput } from '../../../errors.js';
 import { conditionsOf, pathText, type FilterNode, type InputPath } from '../../../shared/filter/ast.js';
 import { fromTypedFilter, intersectInput, scalarFilterInput, type TypedFilterSpec } from '../../../shared/filter/graphql.js';
 import { dateOperators, listOperators, orderedOperators, textOperators } from '../../../shared/filter/operators.js';
-import { models, type ModelName, type ScalarDef } from '../../query/registry.js';
+import { enumName, models, type ModelName, type ScalarDef } from '../../query/registry.js';
 import { textFieldEnum, type RootModel } from './fields.js';
 
 // Pothos cannot type input refs generated in a loop; the converter below checks what arrives.
@@ -34,7 +34,7 @@ function dateFilter(model: ModelName, kind: 'date' | 'datetime'): AnyRef {
   const endField = builder.enumType(`${model}${label}Field`, {
     description: `The ${kind === 'date' ? 'date' : 'date-time'} fields of ${model}, as the end of a rangeIntersect interval.`,
     values: Object.fromEntries(
-      fields.map((scalar) => [scalar.name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase(), { value: scalar.name, description: `${model}.${scalar.name}` }]),
+      fields.map((scalar) => [enumName(scalar.name), { value: scalar.name, description: `${model}.${scalar.name}` }]),
     ),
   });
   const intersect = intersectInput(`${model}${label}RangeIntersect`, label, endField, `The ${model} field holding the end of each interval.`);
