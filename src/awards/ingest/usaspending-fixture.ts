@@ -2,7 +2,8 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Prisma } from '../../generated/prisma/client.js';
 import { IngestError, type Loader } from '../../shared/ingest/types.js';
-import { awardCategory, bumpSequences, fiscalYearOf, inBatches, parseDate, type AwardTable } from './usaspending-common.js';
+import { fiscalYearOf } from '../../shared/fiscal.js';
+import { awardCategory, bumpSequences, inBatches, parseDate, type AwardTable } from './usaspending-common.js';
 
 interface FixtureRow {
   model: string;

@@ -212,3 +212,36 @@ export function fmtPath(path: (string | number)[]): string {
 }
 
 export { snake as toSnake };
+
+export interface FieldPath {
+  /** Dotted path, e.g. "recipient.location.stateCode". */
+  path: string;
+  scalar: ScalarDef;
+}
+
+/**
+ * Every scalar path of a root model crossing at most `maxRelations` relations, never returning to a model already
+ * on the path (so no parentAward or award.parentAward chains): the fields GraphQL enums offer.
+ */
+export function fieldPaths(root: ModelName, maxRelations = 2): FieldPath[] {
+  const out: FieldPath[] = [];
+  const walk = (model: ModelDef, prefix: string, visited: ModelName[]) => {
+    for (const scalar of model.scalars) out.push({ path: prefix + scalar.name, scalar });
+    if (visited.length > maxRelations) return;
+    for (const relation of model.relations) {
+      if (visited.includes(relation.target)) continue;
+      walk(models[relation.target], `${prefix}${relation.name}.`, [...visited, relation.target]);
+    }
+  };
+  walk(models[root], '', [root]);
+  return out;
+}
+
+/** GraphQL enum value of a path: "recipient.location.stateCode" → RECIPIENT_LOCATION_STATE_CODE; `id` reads ROW_ID. */
+export function enumName(path: string): string {
+  return path
+    .split('.')
+    .map((segment) => (segment === 'id' ? 'rowId' : segment))
+    .map((segment) => segment.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase())
+    .join('_');
+}

@@ -1,3 +1,5 @@
+import { fiscalYearOf } from '../../shared/fiscal.js';
+
 type Row = Record<string, unknown> | null | undefined;
 export type Json = null | string | number | boolean | Json[] | { [key: string]: Json };
 
@@ -18,8 +20,7 @@ function stamp(value: unknown): string | null {
 }
 
 function fy(value: unknown): number | null {
-  if (!(value instanceof Date)) return null;
-  return value.getUTCMonth() >= 9 ? value.getUTCFullYear() + 1 : value.getUTCFullYear();
+  return value instanceof Date ? fiscalYearOf(value) : null;
 }
 
 export function locationJson(row: Row): Json {

@@ -1,6 +1,27 @@
 import { badInput } from '../../../errors.js';
+import type { FilterNode, InputPath } from '../../../shared/filter/ast.js';
+import type { Operator } from '../../../shared/filter/operators.js';
 import { fmtPath } from '../registry.js';
-import { restOperations, type FilterNode, type InputPath } from './ast.js';
+
+/** USAspending v1 operation names to the kernel's operators (`contains` on an array field means hasAll there). */
+export const restOperations: Record<string, Operator> = {
+  equals: 'equals',
+  less_than: 'lt',
+  less_than_or_equal: 'lte',
+  greater_than: 'gt',
+  greater_than_or_equal: 'gte',
+  in: 'in',
+  range: 'range',
+  contains: 'contains',
+  contained_by: 'containedBy',
+  overlap: 'overlap',
+  length_greater_than: 'lengthGt',
+  length_less_than: 'lengthLt',
+  is_null: 'isNull',
+  search: 'search',
+  fy: 'fy',
+  range_intersect: 'rangeIntersect',
+};
 
 const IGNORED_FIELDS = new Set(['page', 'limit', 'last', 'req', 'verbose']);
 const MAX_DEPTH = 64;
@@ -51,18 +72,25 @@ function parseFilter(raw: unknown, at: InputPath, depth: number): FilterNode | n
   if (valueFormat !== undefined && valueFormat !== null && typeof valueFormat !== 'string') {
     fail('value_format must be a string', [...at, 'value_format']);
   }
-  const cond: FilterNode = {
-    kind: 'cond',
-    op,
-    fields: fields as string[],
-    value: filter.value,
-    ...(typeof valueFormat === 'string' ? { valueFormat } : {}),
-    at,
-  };
   if (Array.isArray(filter.field) && op !== 'search' && op !== 'rangeIntersect') {
     fail(`operation '${operation}' takes a single field, not a list`, [...at, 'field']);
   }
+  const value = restValue(op, filter.value, typeof valueFormat === 'string' ? valueFormat : undefined);
+  const cond: FilterNode = { kind: 'cond', op, fields: fields as string[], value, at };
   return negated ? { kind: 'not', child: cond, at } : cond;
+}
+
+/**
+ * A v1 value in the kernel's shape where it has one: `[a, b]` ranges as {from, to}, range_intersect as {from, to}
+ * or {fy}. Other values stay as given, and the compiler answers them with the v1 messages (after `req` storage
+ * strips locations, so the messages name the same nodes as before).
+ */
+function restValue(op: Operator, value: unknown, valueFormat: string | undefined): unknown {
+  if (op === 'range') return Array.isArray(value) && value.length === 2 ? { from: value[0], to: value[1] } : value;
+  if (op !== 'rangeIntersect') return value;
+  if (Array.isArray(value) && value.length === 2) return { from: value[0], to: value[1], fy: null };
+  if (valueFormat === undefined) return value;
+  return valueFormat === 'fy' ? { fy: value } : { valueFormat };
 }
 
 const SUFFIXES: Record<string, string> = {
