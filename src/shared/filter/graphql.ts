@@ -87,6 +87,8 @@ function operatorField(t: any, op: Operator, scalar: ScalarName, intersect?: Any
     case 'intersect':
       if (!intersect) throw new Error(`operator ${op} needs an intersect input type`);
       return t.field({ type: intersect, ...common });
+    case 'search':
+      throw new Error('search spans several fields: declare it on the filter itself, with a <Name>Search input');
   }
 }
 
