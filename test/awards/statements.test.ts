@@ -1,44 +1,9 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adapter } from '../../src/db.js';
 import { graphql } from '../gql/index.js';
 import { execute } from '../helpers.js';
+import { statementLog } from '../statements.js';
 import { loadAwardSamples, rest } from './samples.js';
 
-/** Counts SQL statements reaching the database driver (PGlite client or pg pool): no mocking, only observation. */
-function statementCounter() {
-  let count = 0;
-  let restore: () => void;
-  if (adapter.kind === 'pglite') {
-    const client = (adapter.factory as unknown as { client: { query: (...args: unknown[]) => Promise<unknown> } }).client;
-    const original = client.query;
-    client.query = function (this: unknown, ...args: unknown[]) {
-      count += 1;
-      return original.apply(this, args);
-    };
-    restore = () => {
-      client.query = original;
-    };
-  } else {
-    const proto = pg.Pool.prototype as unknown as { query: (...args: unknown[]) => unknown };
-    const original = proto.query;
-    proto.query = function (this: unknown, ...args: unknown[]) {
-      count += 1;
-      return original.apply(this, args);
-    };
-    restore = () => {
-      proto.query = original;
-    };
-  }
-  return {
-    async measure(run: () => Promise<unknown>): Promise<number> {
-      count = 0;
-      await run();
-      return count;
-    },
-    restore: () => restore(),
-  };
-}
 
 const AwardsNestedList = graphql(`
   query AwardsNestedList($first: Int) {
@@ -113,11 +78,11 @@ const AwardsFourTotals = graphql(`
   }
 `);
 
-let counter: ReturnType<typeof statementCounter>;
+let counter: ReturnType<typeof statementLog>;
 
 beforeAll(async () => {
   await loadAwardSamples();
-  counter = statementCounter();
+  counter = statementLog();
 });
 
 afterAll(() => counter.restore());
