@@ -223,6 +223,42 @@ describe('a two-attribute key (Madrid-shaped package)', () => {
     expect(await db.dataset.count({ where: { name: 'cubes-keys-bad-parent' } })).toBe(0);
   });
 
+  it('puts a dimension named by a parent above the attribute, and refuses parent cycles', async () => {
+    const dir = join(work, 'dimension-parent');
+    cpSync(madridDir, dir, { recursive: true });
+    const dp = JSON.parse(readFileSync(join(dir, 'datapackage.json'), 'utf8')) as Row;
+    const economic = dp.model.dimensions.economic;
+    dp.model.dimensions.chapter = {
+      attributes: { capitulo: economic.attributes.capitulo, capitulo_label: economic.attributes.capitulo_label },
+      primaryKey: 'capitulo',
+    };
+    delete economic.attributes.capitulo;
+    delete economic.attributes.capitulo_label;
+    economic.attributes.economico.parent = 'chapter';
+    writeFileSync(join(dir, 'datapackage.json'), JSON.stringify(dp));
+    await ingest(db, { path: dir, name: 'cubes-keys-chapter' });
+    try {
+      const model = (await ok('/api/3/cubes/cubes-keys-chapter/model')).model as Row;
+      expect(model.hierarchies.economic_hierarchy.levels).toEqual(['chapter', 'economic.economico']);
+      const top = await ok('/api/3/cubes/cubes-keys-chapter/aggregate?drilldown=economic_hierarchy');
+      expect(top.attributes).toEqual(['chapter.capitulo', 'chapter.capitulo_label']);
+      const below = await ok('/api/3/cubes/cubes-keys-chapter/aggregate?drilldown=economic_hierarchy&cut=chapter:2');
+      expect(below.attributes).toEqual(['chapter.capitulo', 'chapter.capitulo_label', 'economic.economico', 'economic.economico_label']);
+      expect(below.cells.map((c: Row) => [c['economic.economico'], toCents(c['amount.sum'])])).toEqual([
+        [22000, cents((row) => row.Capitulo === '2')],
+      ]);
+    } finally {
+      await db.dataset.deleteMany({ where: { name: 'cubes-keys-chapter' } });
+    }
+
+    const cyclic = JSON.parse(readFileSync(join(madridDir, 'datapackage.json'), 'utf8')) as Row;
+    cyclic.model.dimensions.administrative.attributes.centro.parent = 'seccion';
+    writeFileSync(join(dir, 'datapackage.json'), JSON.stringify(cyclic));
+    await expect(ingest(db, { path: dir, name: 'cubes-keys-cycle' })).rejects.toThrow(
+      `${join(dir, 'datapackage.json')}: dimension "administrative": the parent attributes form a cycle (centro, seccion)`,
+    );
+  });
+
   it('escapes the separator inside a key part', () => {
     expect(compositeKey(['A/B', 'C\\D', 3])).toBe('A\\/B/C\\\\D/3');
     expect(compositeKey(['Central', null, '010'])).toBe('Central//010');
