@@ -91,6 +91,12 @@ describe('a two-attribute key (Madrid-shaped package)', () => {
     expect(administrative.key_attribute).toBe('key');
     expect(administrative.label_attribute).toBe('seccion_label');
     expect(administrative.cardinality).toBe(pairs.length);
+    expect(administrative.attributes.key).toMatchObject({
+      ref: 'administrative.key',
+      type: 'string',
+      key_parts: ['administrative.centro', 'administrative.seccion'],
+    });
+    expect(administrative.attributes.centro).not.toHaveProperty('key_parts');
     expect(pairs.length).toBe(6);
 
     const members = await ok(`/api/3/cubes/${madrid}/members/administrative?pagesize=100`);
