@@ -341,10 +341,29 @@ describe('the bundled Moldova sample', () => {
       'administrative_classification.admin2_code',
       'administrative_classification.admin2_label',
     ]);
-    const admin2 = new Set(rows.filter((row) => row.admin1 === admin1).map((row) => JSON.stringify([row['admin2!'], row['admin2*']])));
-    expect(next.total_cell_count).toBe(admin2.size);
+    const admin2Members = new Set(
+      rows.filter((row) => row.admin1 === admin1).map((row) => JSON.stringify([row['admin2!'], row['admin2*']])),
+    );
+    expect(next.total_cell_count).toBe(admin2Members.size);
     expect((next.cells as Row[]).reduce((sum, cell) => sum + (cell._count as number), 0)).toBe(
       rows.filter((row) => row.admin1 === admin1).length,
     );
+
+    // A cut fixing a deeper level alone drills below that level.
+    const admin2 = next.cells[0]['administrative_classification.admin2_code'] as string;
+    const third = await ok(
+      `/api/3/cubes/${moldova}/aggregate?drilldown=administrative_classification_hierarchy&aggregates=_count&pagesize=1000` +
+        `&cut=${encodeURIComponent(`administrative_classification.admin2_code:${JSON.stringify(admin2)}`)}`,
+    );
+    expect(third.attributes.slice(-2)).toEqual([
+      'administrative_classification.admin3_code',
+      'administrative_classification.admin3_label',
+    ]);
+    const admin3 = new Set(
+      rows
+        .filter((row) => row['admin2!'] === admin2)
+        .map((row) => JSON.stringify([row.admin1, row['admin2*'], row['admin3 (code)'], row['admin3 (label)']])),
+    );
+    expect(third.total_cell_count).toBe(admin3.size);
   });
 });

@@ -75,8 +75,8 @@ export function resolveDrilldown(scope: Scope, refs: string[], name: string): Co
     const hierarchy = model.hierarchiesByName.get(ref);
     if (hierarchy && !model.dimensionsByName.has(ref)) {
       const levels = hierarchy.resolved;
-      let depth = 0;
-      while (depth < levels.length - 1 && fixedLevel(scope, pinned, levels[depth]!.key)) depth += 1;
+      const deepestFixed = levels.findLastIndex((level) => fixedLevel(scope, pinned, level.key));
+      const depth = Math.min(deepestFixed + 1, levels.length - 1);
       for (const level of levels.slice(0, depth + 1)) {
         addAttribute(level.key);
         addAttribute(level.label);
