@@ -227,6 +227,13 @@ describe('a two-attribute key (Madrid-shaped package)', () => {
       `${join(dir, 'datapackage.json')}: dimension "administrative" attribute "seccion": parent "centre" is neither an attribute of "administrative" nor a dimension`,
     );
     expect(await db.dataset.count({ where: { name: 'cubes-keys-bad-parent' } })).toBe(0);
+
+    dp.model.dimensions.administrative.attributes.seccion.parent = 'centro';
+    dp.model.dimensions.administrative.primaryKey = ['centro', 'section'];
+    writeFileSync(join(dir, 'datapackage.json'), JSON.stringify(dp));
+    await expect(ingest(db, { path: dir, name: 'cubes-keys-bad-parent' })).rejects.toThrow(
+      `${join(dir, 'datapackage.json')}: dimension "administrative": primaryKey must name its attributes, got ["centro","section"]`,
+    );
   });
 
   it('puts a dimension named by a parent above the attribute, and refuses parent cycles', async () => {
