@@ -17,7 +17,16 @@ export function babbageModel(model: CubeModel, counts: Map<string, number>): Rec
       cardinality_class: cardinalityClass(counts.get(d.name) ?? 0),
       hierarchy: d.hierarchy,
       attributes: Object.fromEntries(
-        d.attributes.map((a) => [a.name, { label: a.label ?? a.name, column: a.column, type: a.type, ref: a.ref }]),
+        d.attributes.map((a) => [
+          a.name,
+          {
+            label: a.label ?? a.name,
+            column: a.column,
+            type: a.type,
+            ref: a.ref,
+            ...(a.keyParts.length ? { key_parts: a.keyParts.map((part) => `${d.name}.${part}`) } : {}),
+          },
+        ]),
       ),
     };
   }
