@@ -46,7 +46,7 @@ describe('the shared REST dialect mechanics', () => {
 
   it('answer errors in each dialect’s own envelope', async () => {
     const babbage = await fetchText('/api/3/cubes/nope/model?callback=cb');
-    expect([babbage.status, babbage.text]).toEqual([404, 'cb({"status":"error","message":"no cube named \\"nope\\"","context":{}});']);
+    expect([babbage.status, babbage.text]).toEqual([404, 'cb && cb({"status":"error","message":"no cube named \\"nope\\"","context":{}});']);
     const v2 = await fetchText('/api/2/aggregate');
     expect([v2.status, v2.text]).toEqual([400, '{"errors":["dataset name not provided"]}']);
     const ods = await fetchText('/api/datasets/1.0/nope');
