@@ -3,7 +3,7 @@ import { badInput } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { FilterNode } from '../../shared/filter/ast.js';
 import { compileFilter, materializeWhere, type Dialect, type Where } from './filter/compile.js';
-import { fmtPath, models, resolvePath, type ModelName, type ResolvedPath } from './registry.js';
+import { fmtPath, models, relationKey, resolvePath, type ModelName, type ResolvedPath } from './registry.js';
 
 export type RootModel = 'Award' | 'Transaction';
 
@@ -100,7 +100,7 @@ export function compileOrder(root: RootModel, order: unknown, at: (string | numb
   const out = entries.map((entry, i) => {
     if (typeof entry !== 'string') throw badInput(`${fmtPath([...at, i])}: order entries are field names`, [...at, i]);
     const desc = entry.startsWith('-');
-    const path = resolvePath(root, desc ? entry.slice(1) : entry, [...at, i]);
+    const path = relationKey(resolvePath(root, desc ? entry.slice(1) : entry, [...at, i]));
     if (!path.scalar || path.scalar.type === 'stringArray') {
       throw badInput(`${fmtPath([...at, i])}: cannot order by "${entry}"`, [...at, i]);
     }
@@ -269,7 +269,7 @@ export function checkTotals(root: RootModel, request: TotalsRequest) {
   }
   if (request.group.length > 5) throw badInput('at most 5 group fields', ['group']);
   const groups = request.group.map((g, i) => {
-    const path = resolvePath(root, g, ['group', i]);
+    const path = relationKey(resolvePath(root, g, ['group', i]));
     if (!path.scalar || path.scalar.type === 'stringArray') throw badInput(`cannot group by "${g}"`, ['group', i]);
     return path;
   });

@@ -201,6 +201,13 @@ export function resolvePath(root: ModelName, raw: unknown, inputPath: (string | 
   throw badInput(`${fmtPath(inputPath)}: unknown field "${raw}" on ${root}`, inputPath);
 }
 
+/** A path ending on a relation as the related row's id: USAspending compares, orders and groups relations by key. */
+export function relationKey(path: ResolvedPath): ResolvedPath {
+  if (path.scalar) return path;
+  const model = models[path.relations[path.relations.length - 1]!.target];
+  return { path: `${path.path}.id`, relations: path.relations, scalar: model.scalars.find((sc) => sc.name === 'id')!, model };
+}
+
 /** Renders ["filter", "and", 2, "field"] as "filter.and[2].field". */
 export function fmtPath(path: (string | number)[]): string {
   let out = '';

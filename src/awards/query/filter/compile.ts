@@ -3,7 +3,7 @@ import { badInput } from '../../../errors.js';
 import type { Condition, FilterNode, InputPath } from '../../../shared/filter/ast.js';
 import type { Operator } from '../../../shared/filter/operators.js';
 import { fiscalYearBounds } from '../../../shared/fiscal.js';
-import { fmtPath, models, resolvePath, type ModelName, type RelationDef, type ResolvedPath, type ScalarDef } from '../registry.js';
+import { fmtPath, models, relationKey, resolvePath, type ModelName, type RelationDef, type ResolvedPath, type ScalarDef } from '../registry.js';
 
 /** A where condition Prisma cannot express (array containment and length): ids selected by parameterised SQL. */
 export class RawIds {
@@ -306,8 +306,9 @@ function compileCondition(state: State, node: Condition, at: InputPath): Where {
   if (op === 'search') return compileSearch(state, node, at);
   if (op === 'rangeIntersect') return compileRangeIntersect(state, node, at);
   if (node.fields.length !== 1) fail(`operation '${op}' takes a single field`, fieldAt);
-  const path = resolvePath(state.root, node.fields[0], fieldAt);
-  if (op === 'isNull' || (op === 'equals' && value === null)) return compileIsNull(path, op === 'isNull' ? value : true, valueAt);
+  const resolved = resolvePath(state.root, node.fields[0], fieldAt);
+  if (op === 'isNull' || (op === 'equals' && value === null)) return compileIsNull(resolved, op === 'isNull' ? value : true, valueAt);
+  const path = relationKey(resolved);
 
   const scalar = requireScalar(path, op, fieldAt);
   const isText = scalar.type === 'string';
