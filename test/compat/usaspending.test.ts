@@ -152,3 +152,63 @@ describe('autocomplete matched_objects', () => {
     expect(without.json.matched_objects).toBeUndefined();
   });
 });
+
+describe("field paths upstream documents through an award's transactions and a transaction's contract data", () => {
+  it('test_documentation_examples.py: award autocomplete on ["description", "transaction__description"]', async () => {
+    const { status, json } = await rest('/api/v1/awards/autocomplete/', {
+      fields: ['description', 'transaction__description'],
+      value: 'true-up',
+      matched_objects: true,
+      dataset: OWN,
+    });
+    expect(status).toBe(200);
+    expect(json.results).toEqual({ description: [], transaction__description: ['LICENSE TRUE-UP'] });
+    expect(json.counts).toEqual({ description: 0, transaction__description: 1 });
+    expect(json.matched_objects.transaction__description.map((row: Data) => row.id)).toEqual([9120001]);
+  });
+
+  it('request_recipes.md: awards with contract data, {"field": "transaction__contract_data", "operation": "is_null", "value": false}', async () => {
+    const withContract = await rest('/api/v1/awards/', { filters: [{ field: 'transaction__contract_data', operation: 'is_null', value: false }], dataset: OWN });
+    expect(withContract.status).toBe(200);
+    expect(ids(withContract.json)).toEqual([9120001]);
+    const without = await rest('/api/v1/awards/', { filters: [{ field: 'transaction__contract_data', operation: 'is_null', value: true }], dataset: OWN });
+    expect(ids(without.json)).toEqual([9120002]);
+    const byNaics = await rest('/api/v1/awards/', {
+      filters: [{ field: 'transaction__contract_data__naics', operation: 'in', value: ['511210', '999999'] }],
+      dataset: OWN,
+    });
+    expect(ids(byNaics.json)).toEqual([9120001]);
+    const bad = await rest('/api/v1/awards/', { filters: [{ field: 'transaction__contract_data__naics', operation: 'greater_than', value: 5 }] });
+    expect(bad.status).toBe(400);
+    expect(bad.json.message).toMatch(/operation 'gt' does not apply to contract_data keys/);
+  });
+
+  it('test_filter_generator.py test_filter_generator_reverse_fk: "transaction__description" search finds the award', async () => {
+    const { json } = await rest('/api/v1/awards/', { filters: [{ field: 'transaction__description', operation: 'search', value: 'true-up' }], dataset: OWN });
+    expect(ids(json)).toEqual([9120001]);
+    const negated = await rest('/api/v1/awards/', { filters: [{ field: 'transaction__description', operation: 'not_search', value: 'true-up' }], dataset: OWN });
+    expect(ids(negated.json)).toEqual([9120002]);
+  });
+
+  it('test_aggregate_mixin.py: transaction totals grouped by "contract_data__naics", with and without null groups', async () => {
+    const grouped = await rest('/api/v1/transactions/total/', { field: 'federal_action_obligation', group: 'contract_data__naics', dataset: OWN, order: ['item'] });
+    expect(grouped.status).toBe(200);
+    expect(grouped.json.results).toEqual([
+      { item: '511210', contract_data__naics: '511210', aggregate: '3289.44' },
+      { item: '541519', contract_data__naics: '541519', aggregate: '20000.00' },
+    ]);
+    const nulls = await rest('/api/v1/transactions/total/', { field: 'federal_action_obligation', group: 'contract_data__naics', show_nulls: true, dataset: OWN, order: ['item'] });
+    expect(nulls.json.results.map((row: Data) => [row.item, row.aggregate])).toEqual([['511210', '3289.44'], ['541519', '20000.00'], [null, '15000.00']]);
+  });
+});
+
+describe('the dataset selector of /api/v1 (README: Awards)', () => {
+  it('dataset=<name> reads one award dataset; an unknown name selects nothing', async () => {
+    const own = await rest(`/api/v1/awards/?dataset=${OWN}`);
+    expect(own.json.page_metadata.count).toBe(2);
+    const posted = await rest('/api/v1/transactions/total/', { field: 'federal_action_obligation', group: 'type', aggregate: 'count', dataset: OWN });
+    expect(posted.json.results.map((row: Data) => [row.item, row.aggregate])).toEqual([['05', '1'], ['C', '2']]);
+    const unknown = await rest('/api/v1/awards/?dataset=no-such-dataset');
+    expect([unknown.status, unknown.json.page_metadata.count]).toEqual([200, 0]);
+  });
+});

@@ -3,6 +3,7 @@ import { badInput } from '../../../errors.js';
 import type { Condition, FilterNode, InputPath } from '../../../shared/filter/ast.js';
 import type { Operator } from '../../../shared/filter/operators.js';
 import { fiscalYearBounds } from '../../../shared/fiscal.js';
+import { jsonConditionSql, jsonField, transactionField } from './extended.js';
 import { fmtPath, models, relationKey, resolvePath, type ModelName, type RelationDef, type ResolvedPath, type ScalarDef } from '../registry.js';
 
 /** A where condition Prisma cannot express (array containment and length): ids selected by parameterised SQL. */
@@ -88,8 +89,25 @@ function compileNode(state: State, node: FilterNode, fallback: InputPath, depth:
     case 'cond':
       state.conditions += 1;
       if (state.conditions > MAX_CONDITIONS) fail(`a filter may hold at most ${MAX_CONDITIONS} conditions`, at);
-      return compileCondition(state, node, at);
+      return compileExtended(state, node, at) ?? compileCondition(state, node, at);
   }
+}
+
+/** Paths outside the registry (see extended.ts): an award's transactions, a transaction's contract or assistance data. */
+function compileExtended(state: State, node: Condition, at: InputPath): Where | null {
+  const { fieldAt, valueAt } = partsOf(state, at);
+  const through = node.fields.map((field) => transactionField(state.root, field));
+  if (through.length && through.every((field) => field !== null)) {
+    const inner: State = { ...state, root: 'Transaction' };
+    const child: Condition = { ...node, fields: through as string[] };
+    const where = compileExtended(inner, child, at) ?? compileCondition(inner, child, at);
+    state.conditions = inner.conditions;
+    return { transactions: { some: where } };
+  }
+  const json = node.fields.length === 1 ? jsonField(state.root, node.fields[0]) : null;
+  if (!json) return null;
+  const sql = Prisma.sql`SELECT id FROM "transaction" WHERE ${jsonConditionSql(json, node, fieldAt, valueAt)}`;
+  return { id: { in: new RawIds('transaction', sql) } };
 }
 
 function wrap(relations: RelationDef[], inner: Where): Where {
