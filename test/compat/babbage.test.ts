@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/db.js';
 import { ingest } from '../../src/shared/ingest/index.js';
 import { app } from '../helpers.js';
@@ -17,6 +17,11 @@ async function getJson(path: string): Promise<{ status: number; body: Data }> {
 
 beforeAll(async () => {
   await ingest(db, { path: craPath, name: CUBE });
+});
+
+// The suite shares one database: other files total every dataset they can see.
+afterAll(async () => {
+  await db.dataset.delete({ where: { name: CUBE } });
 });
 
 describe('babbage v0.4.0 tests/test_api.py', () => {

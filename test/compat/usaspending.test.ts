@@ -1,6 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/db.js';
 import { ingest } from '../../src/shared/ingest/index.js';
+import { app } from '../helpers.js';
 import { loadAwardSamples, rest } from '../awards/samples.js';
 
 // USAspending's v1 endpoint fixture (public domain) as the bundled sample, and a small fixture of our own in its shape
@@ -12,6 +13,11 @@ const ownPath = new URL('./fixtures/usaspending-v1-fields.json', import.meta.url
 beforeAll(async () => {
   await loadAwardSamples();
   await ingest(db, { path: ownPath, name: OWN });
+});
+
+// The suite shares one database: other files total every dataset they can see.
+afterAll(async () => {
+  await db.dataset.delete({ where: { name: OWN } });
 });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -210,5 +216,40 @@ describe('the dataset selector of /api/v1 (README: Awards)', () => {
     expect(posted.json.results.map((row: Data) => [row.item, row.aggregate])).toEqual([['05', '1'], ['C', '2']]);
     const unknown = await rest('/api/v1/awards/?dataset=no-such-dataset');
     expect([unknown.status, unknown.json.page_metadata.count]).toEqual([200, 0]);
+  });
+});
+
+describe('the same fields in GraphQL', () => {
+  it('Award.dataSource/latestTransaction, Transaction source and drv_* fields, and dataSource in the typed filters', async () => {
+    const response = await app.request('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `{
+          award(rowId: 9120001) { dataSource latestSubmissionId latestTransaction { rowId actionDate } }
+          transaction(rowId: 9120001) {
+            dataSource usaspendingUniqueTransactionId submissionId periodOfPerformanceStartDate
+            drvCurrentTotalAwardValueAmountAdjustment drvPotentialTotalAwardValueAmountAdjustment certifiedDate
+          }
+          awards(filter: { dataSource: { equals: "dbr" } }, dataset: "${OWN}") { totalCount nodes { rowId } }
+          transactions(filter: { usaspendingUniqueTransactionId: { isNull: false } }, orderBy: [{ field: CERTIFIED_DATE }], dataset: "${OWN}") { nodes { rowId } }
+        }`,
+      }),
+    });
+    const { data, errors } = (await response.json()) as Data;
+    expect(errors).toBeUndefined();
+    expect(data.award).toEqual({ dataSource: 'DBR', latestSubmissionId: 12, latestTransaction: { rowId: 9120002, actionDate: '2016-12-01' } });
+    expect(data.transaction).toEqual({
+      dataSource: 'DBR',
+      usaspendingUniqueTransactionId: '7300_SBAHQ16F0167_0',
+      submissionId: 12,
+      periodOfPerformanceStartDate: '2016-09-20',
+      // GraphQL's Decimal is exact decimal text; whole amounts may come without their zero cents.
+      drvCurrentTotalAwardValueAmountAdjustment: expect.stringMatching(/^20000(\.00)?$/),
+      drvPotentialTotalAwardValueAmountAdjustment: '20000.01',
+      certifiedDate: '2016-10-02',
+    });
+    expect(data.awards).toEqual({ totalCount: 1, nodes: [{ rowId: 9120001 }] });
+    expect(data.transactions.nodes).toEqual([{ rowId: 9120001 }]);
   });
 });
