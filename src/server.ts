@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { openAdminChannel } from './admin/channel.js';
 import { app } from './app.js';
+import { savedRequestDays } from './awards/query/saved.js';
 import { loadConfig } from './config.js';
 import { adapter, closeDb } from './db.js';
 import { claimDataDir, describeOwner } from './db/owner.js';
@@ -9,6 +10,12 @@ import { prepare } from './startup.js';
 
 const config = loadConfig();
 const log = (line: string) => console.log(line);
+try {
+  savedRequestDays();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
 
 log(`database: ${adapter.describe}`);
 const { dataDir } = adapter;
