@@ -139,10 +139,18 @@ export async function runOnServer(owner: OwnerRecord, command: string, argv: str
   if (!response.ok || !response.body) {
     throw new Error(`${describeOwner(owner)} refused the command: ${response.status} ${await response.text()}`);
   }
+  const stopped = `${describeOwner(owner)} stopped before the command finished; a load it had not finished is rolled back`;
   let buffered = '';
   const decoder = new TextDecoder();
   const reader = response.body.getReader();
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      throw new Error(`${stopped} (${(error as Error).message})`);
+    }
+    if (chunk.done) throw new Error(stopped);
     buffered += decoder.decode(chunk.value, { stream: true });
     let newline: number;
     while ((newline = buffered.indexOf('\n')) >= 0) {
@@ -152,7 +160,6 @@ export async function runOnServer(owner: OwnerRecord, command: string, argv: str
       relay(message, io);
     }
   }
-  throw new Error(`${describeOwner(owner)} stopped before the command finished; it may not have been applied`);
 }
 
 function relay(message: Exclude<ChannelMessage, { exit: number }>, io: CommandIo): void {
