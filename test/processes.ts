@@ -26,19 +26,23 @@ function track(child: ChildProcess): () => string {
   return () => output;
 }
 
-/** Starts `src/server.ts` as `npm start` does and resolves once it listens. */
-export function startServer(env: NodeJS.ProcessEnv, port = 42000 + Math.floor(Math.random() * 3000)): Promise<Started> {
+/**
+ * Starts `src/server.ts` as `npm start` does, on a port the system picks (so parallel runs never collide), and
+ * resolves once it listens.
+ */
+export function startServer(env: NodeJS.ProcessEnv): Promise<Started> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', ...env, PORT: String(port) },
+    env: { ...process.env, NODE_ENV: 'production', ...env, PORT: '0' },
   });
   const output = track(child);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output()}`)), 280_000);
     child.stdout!.on('data', () => {
-      if (output().includes('serving GraphiQL')) {
+      const listening = /serving GraphiQL at http:\/\/localhost:(\d+)\//.exec(output());
+      if (listening) {
         clearTimeout(timer);
-        resolve({ child, port, output });
+        resolve({ child, port: Number(listening[1]), output });
       }
     });
     child.once('exit', (code) => {
