@@ -1,5 +1,6 @@
-// Processes started together on one PostgreSQL server (127.0.0.1:5432, as in CI; TEST_POSTGRES_ADMIN_URL names
-// another), each test on fresh databases of its own, whichever database the rest of the suite runs on.
+// Processes started together on one PostgreSQL server (127.0.0.1:5432, or the server .ci/run is given in
+// CI_POSTGRES_URL, or TEST_POSTGRES_ADMIN_URL), on fresh databases of their own, whichever database the rest of
+// the suite runs on.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,8 +20,16 @@ import {
   type Started,
 } from './processes.js';
 
-const adminUrl = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const databases = { served: `spendgraph_conc_${process.pid}`, fresh: `spendgraph_conc_${process.pid}_fresh` };
+const adminUrl =
+  process.env.TEST_POSTGRES_ADMIN_URL ??
+  `${process.env.CI_POSTGRES_URL || 'postgresql://postgres@127.0.0.1:5432'}/postgres`;
+const databases = {
+  served: `spendgraph_conc_${process.pid}`,
+  fresh: `spendgraph_conc_${process.pid}_fresh`,
+  locked: `spendgraph_conc_${process.pid}_locked`,
+};
+/** The advisory lock Prisma's schema engine holds while it migrates. */
+const MIGRATION_LOCK = 72707369;
 const dir = mkdtempSync(join(tmpdir(), 'spendgraph-concurrency-'));
 const root = new URL('..', import.meta.url);
 let servers: Started[] = [];
@@ -54,6 +63,7 @@ async function sql<T>(query: string, params: unknown[] = []): Promise<T[]> {
 beforeAll(() => {
   testDatabase('create', databases.served);
   testDatabase('create', databases.fresh);
+  testDatabase('create', databases.locked);
 });
 
 afterAll(async () => {
@@ -61,6 +71,7 @@ afterAll(async () => {
   killAll();
   testDatabase('drop', databases.served);
   testDatabase('drop', databases.fresh);
+  testDatabase('drop', databases.locked);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -90,6 +101,25 @@ describe('processes started together on one PostgreSQL database', () => {
     expect(a.stderr + a.stdout).toMatch(/loaded cube dataset "first": 36 rows/);
     expect(b.stderr + b.stdout).toMatch(/loaded records dataset "second": 500 rows/);
     expect([a.code, b.code]).toEqual([0, 0]);
+  }, 300_000);
+
+  it('a process that must wait for another one migrating says so, retries and succeeds', async () => {
+    const holder = new pg.Client({ connectionString: urlOf(databases.locked) });
+    await holder.connect();
+    await holder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const load = startScript('ingest', ['samples/cubes/cra', '--name', 'after-waiting'], {
+      DATABASE_URL: urlOf(databases.locked),
+    });
+    try {
+      await waitFor(async () => load.output().includes('another process is migrating'), 90_000);
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+      await holder.end();
+    }
+    const finished = await load.done;
+    expect(finished.stderr).toMatch(/another process is migrating PostgreSQL at .*; waiting for it \(attempt 1 of \d+\)/);
+    expect(finished.stdout).toContain('loaded cube dataset "after-waiting": 36 rows');
+    expect(finished.code).toBe(0);
   }, 300_000);
 
   it('two loads of one dataset: one wins whole, the other fails at once saying another process loads it', async () => {
