@@ -20,14 +20,16 @@ export function can(principal: Principal, dataset: string, right: Right): boolea
 }
 
 /**
- * The datasets the caller may see: every public one, and private ones it can read. Every door (lists, lookups,
- * facets, aggregates, downloads) filters datasets through this, so a private dataset is exactly like a missing one.
+ * The datasets the caller may see: every public one, and private ones it can read, never a version a reload has
+ * retired. Every door (lists, lookups, facets, aggregates, downloads) filters datasets through this, so a private
+ * dataset is exactly like a missing one.
  */
 export function visibleDatasets(principal: Principal): Prisma.DatasetWhereInput {
-  if (principal.kind === 'anonymous') return { private: false };
-  if (can(principal, '*', 'read')) return {};
+  const current: Prisma.DatasetWhereInput = { retiredAt: null };
+  if (principal.kind === 'anonymous') return { ...current, private: false };
+  if (can(principal, '*', 'read')) return current;
   const readable = Object.keys(principal.grants).filter((name) => can(principal, name, 'read'));
-  return readable.length === 0 ? { private: false } : { OR: [{ private: false }, { name: { in: readable } }] };
+  return readable.length === 0 ? { ...current, private: false } : { ...current, OR: [{ private: false }, { name: { in: readable } }] };
 }
 
 export function isVisible(principal: Principal, dataset: { name: string; private: boolean }): boolean {

@@ -1,6 +1,7 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Prisma } from '../../generated/prisma/client.js';
+import { purgeRetiredVersions } from '../../shared/ingest/store.js';
 import { IngestError, type Loader } from '../../shared/ingest/types.js';
 import { fiscalYearOf } from '../../shared/fiscal.js';
 import { awardCategory, bumpSequences, inBatches, parseDate, type AwardTable } from './usaspending-common.js';
@@ -286,6 +287,8 @@ export const usaspendingFixtureLoader: Loader = {
       },
       async (tx, datasetId) => {
         const base = { datasetId };
+        // The fixture's rows keep their own ids: a version this reload just retired still holds them.
+        await purgeRetiredVersions(tx, name);
         await checkIdsAreFree(tx, of, request.path);
         await insertAgencies(tx, base, of);
         const locations = of('references.location').map((row) => locationRow(row, countries, base));

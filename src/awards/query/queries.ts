@@ -37,7 +37,7 @@ export function clampPage(page: unknown, limit: unknown): PageRequest {
 
 /** Which datasets the caller may see (from the access layer's `visibleDatasets`); public ones only by default. */
 export type Scope = Prisma.DatasetWhereInput;
-export const publicScope: Scope = { private: false };
+export const publicScope: Scope = { private: false, retiredAt: null };
 
 function datasetFilter(scope: Scope, dataset: string | null | undefined): Prisma.DatasetWhereInput {
   return dataset ? { AND: [scope, { name: dataset }] } : scope;

@@ -18,8 +18,12 @@ export interface RecordsModel {
 
 export const TIMESTAMP_FIELD: FieldDef = { name: 'record_timestamp', label: 'Record timestamp', type: 'datetime', annotations: {} };
 
-/** SQL condition on `dataset d`: public datasets, plus the private ones the caller may read. */
+/** SQL condition on `dataset d`: public datasets, plus the private ones the caller may read; never a retired version. */
 export function visibleSql(principal: Principal | undefined): Prisma.Sql {
+  return Prisma.sql`(d.retired_at IS NULL AND ${readableSql(principal)})`;
+}
+
+function readableSql(principal: Principal | undefined): Prisma.Sql {
   if (!principal || principal.kind === 'anonymous') return Prisma.sql`NOT d.private`;
   if (can(principal, '*', 'read')) return Prisma.sql`TRUE`;
   const readable = Object.keys(principal.grants).filter((name) => can(principal, name, 'read'));

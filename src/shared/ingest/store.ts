@@ -42,16 +42,57 @@ function datasetRow(meta: DatasetMeta): Prisma.DatasetCreateInput {
   };
 }
 
+/** How long a version replaced by a reload stays readable (by its id) for the requests that resolved it before. */
+export function retiredGraceMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.SPENDGRAPH_RETIRED_GRACE_SECONDS;
+  const seconds = raw === undefined || raw === '' ? 60 : Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`SPENDGRAPH_RETIRED_GRACE_SECONDS must be 0 or more seconds, got "${raw}"`);
+  return seconds * 1000;
+}
+
+/**
+ * Hides the current version of a dataset instead of deleting it: renamed "<name>~retired~<id>" (no dataset name
+ * can contain "~") and marked retired, so every lookup by name or visibility skips it, while a request that
+ * resolved its id a moment before the new version committed still reads all of its rows.
+ */
+export async function retireDataset(tx: Tx, name: string): Promise<void> {
+  await tx.$executeRaw`UPDATE dataset SET name = name || '~retired~' || id, retired_at = now()
+    WHERE name = ${name} AND retired_at IS NULL`;
+}
+
+/** Deletes the versions retired longer ago than the grace period (all of them with 0), with all their rows. */
+export async function purgeRetired(db: Db | Tx, graceMs = retiredGraceMs()): Promise<number> {
+  return db.$executeRaw`DELETE FROM dataset
+    WHERE retired_at IS NOT NULL AND retired_at < now() - make_interval(secs => ${graceMs / 1000}::float8)`;
+}
+
+/** Deletes the retired versions of one dataset now (loaders that keep their source's row ids need them gone). */
+export async function purgeRetiredVersions(tx: Tx, name: string): Promise<void> {
+  await tx.$executeRaw`DELETE FROM dataset WHERE retired_at IS NOT NULL AND starts_with(name, ${`${name}~retired~`})`;
+}
+
+function schedulePurge(db: Db, graceMs: number): void {
+  const timer = setTimeout(() => {
+    purgeRetired(db, graceMs).catch((error: unknown) => console.error('purging retired dataset versions failed:', error));
+  }, graceMs + 1000);
+  timer.unref();
+}
+
 export function replaceDatasetWith(db: Db): LoadContext['replaceDataset'] {
-  return async (meta, fill) =>
-    db.$transaction(
+  return async (meta, fill) => {
+    const graceMs = retiredGraceMs();
+    await purgeRetired(db, graceMs);
+    const result = await db.$transaction(
       async (tx): Promise<LoadResult> => {
         await lockDatasetName(tx, meta.name);
-        await tx.dataset.deleteMany({ where: { name: meta.name } });
+        await retireDataset(tx, meta.name);
         const dataset = await tx.dataset.create({ data: datasetRow(meta) });
         const rows = await fill(tx, dataset.id);
         return { datasetId: dataset.id, name: dataset.name, family: dataset.family, rows };
       },
       { timeout: LOAD_TIMEOUT_MS, maxWait: 60_000 },
     );
+    schedulePurge(db, graceMs);
+    return result;
+  };
 }

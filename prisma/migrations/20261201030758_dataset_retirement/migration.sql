@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "dataset" ADD COLUMN     "retired_at" TIMESTAMP(3);
