@@ -26,6 +26,7 @@ try {
     );
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     console.log(`loaded ${result.family.toLowerCase()} dataset "${result.name}": ${result.rows} rows in ${seconds}s`);
+    for (const note of result.notes ?? []) console.log(`  ${note}`);
   }
 } catch (error) {
   if (error instanceof IngestError) {

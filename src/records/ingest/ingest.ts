@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readJsonFile } from '../../shared/ingest/json.js';
 import type { Tx } from '../../db.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { IngestError } from '../../shared/ingest/types.js';
@@ -23,6 +24,8 @@ export interface RecordsSidecar {
   license?: string;
   licenseUrl?: string;
   delimiter?: string;
+  /** Character encoding of a CSV: any label TextDecoder knows (ISO-8859-1, windows-1252 …); UTF-8 when absent. */
+  encoding?: string;
   /** Column holding the record id; without it ids are hashes of the row. */
   idColumn?: string;
   latColumn?: string;
@@ -42,15 +45,12 @@ export function sidecarPath(file: string): string {
 export function readSidecar(file: string): RecordsSidecar | undefined {
   const path = sidecarPath(file);
   if (!existsSync(path)) return undefined;
-  try {
-    const value = JSON.parse(readFileSync(path, 'utf8')) as RecordsSidecar;
-    for (const [field, type] of Object.entries(value.types ?? {})) {
-      if (!FIELD_TYPES.includes(type)) throw new Error(`types.${field}: unknown type "${type}"`);
-    }
-    return value;
-  } catch (error) {
-    throw new IngestError(`bad sidecar: ${(error as Error).message}`, path);
+  const value = readJsonFile(path) as RecordsSidecar;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new IngestError('bad sidecar: expected a JSON object', path);
+  for (const [field, type] of Object.entries(value.types ?? {})) {
+    if (!FIELD_TYPES.includes(type)) throw new IngestError(`bad sidecar: types.${field}: unknown type "${type}"`, path);
   }
+  return value;
 }
 
 /** Learns field order, types and facet candidates from a first pass over the records. */

@@ -13,6 +13,7 @@ export const genericRecordsLoader: Loader = {
   id: 'records',
   family: 'RECORDS',
   description: 'Generic CSV or JSON records with a <file>.records.json sidecar (id, lat/lon columns, facets)',
+  lookedFor: 'a .csv or .json beside a <file>.records.json sidecar',
   async detect(path) {
     return /\.(csv|json)$/i.test(path) && existsSync(sidecarPath(path));
   },
@@ -20,7 +21,7 @@ export const genericRecordsLoader: Loader = {
     const sidecar = readSidecar(request.path) ?? {};
     if (request.path.toLowerCase().endsWith('.csv')) {
       return loadCsvRecords(request, context, {
-        delimiter: sidecar.delimiter ?? ',',
+        delimiter: sidecar.delimiter,
         sidecar,
         defaultName: fileStem(request.path),
       });

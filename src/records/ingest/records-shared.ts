@@ -1,7 +1,8 @@
 import { open } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { readCsv } from '../../shared/ingest/csv.js';
-import { coerce, fieldNameOf } from '../query/fields.js';
+import { describeCsv, readCsv, type CsvSummary } from '../../shared/ingest/csv.js';
+import { IngestError } from '../../shared/ingest/types.js';
+import { coerce, fieldNameOf, type FieldType } from '../query/fields.js';
 import { FieldSurvey, hashId, writeFields, writeRecords, type RecordInput, type RecordsSidecar } from './ingest.js';
 import type { DatasetMeta, LoadContext, LoadRequest, LoadResult } from '../../shared/ingest/types.js';
 
@@ -24,7 +25,8 @@ export function fileStem(path: string): string {
 }
 
 interface CsvRecordsOptions {
-  delimiter: string;
+  /** Detected from the header line when absent. */
+  delimiter?: string;
   sidecar: RecordsSidecar;
   defaultName: string;
 }
@@ -46,7 +48,8 @@ export async function loadCsvRecords(
     return field;
   };
   const survey = new FieldSurvey(true);
-  for await (const row of readCsv(request.path, { delimiter, progress: context.progress, label: `${basename(request.path)} (types)` })) {
+  const csv = { dialect: { delimiter }, encoding: sidecar.encoding };
+  for await (const row of readCsv(request.path, { ...csv, progress: context.progress, label: `${basename(request.path)} (types)` })) {
     const fields: Record<string, unknown> = {};
     const labels: Record<string, string> = {};
     for (const [label, value] of Object.entries(row.values)) {
@@ -62,11 +65,14 @@ export async function loadCsvRecords(
   const lonField = sidecar.lonColumn ? nameOf(sidecar.lonColumn) : undefined;
 
   async function* records(): AsyncGenerator<RecordInput> {
-    for await (const row of readCsv(request.path, { delimiter, progress: context.progress })) {
+    const onEnd = (summary: CsvSummary) => context.note(describeCsv(summary));
+    for await (const row of readCsv(request.path, { ...csv, progress: context.progress, onEnd })) {
       const values: Record<string, unknown> = {};
       for (const [label, raw] of Object.entries(row.values)) {
         const field = nameOf(label);
-        const value = coerce(raw, types.get(field) ?? 'text');
+        const value = strictCoerce(raw, types.get(field) ?? 'text', (expected) => {
+          throw new IngestError(`column "${label}": ${JSON.stringify(raw)} is not ${expected}`, request.path, row.line);
+        });
         if (value !== undefined) values[field] = value;
       }
       yield csvRecord(name, values, Object.values(row.values), { idField, latField, lonField });
@@ -114,4 +120,49 @@ export function recordsMeta(name: string, sidecar: RecordsSidecar, source: Recor
     licenseUrl: sidecar.licenseUrl ?? null,
     source,
   };
+}
+
+const INTEGER = /^[-+]?\d+$/;
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATETIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * A CSV cell as the JSON value stored for a field of the declared or inferred type; a cell that is not of that type
+ * calls `fail` with what was expected, so a load never stores a silent null.
+ */
+export function strictCoerce(raw: string, type: FieldType, fail: (expected: string) => never): unknown {
+  const text = raw.trim();
+  if (text === '') return undefined;
+  switch (type) {
+    case 'int':
+      if (!INTEGER.test(text) || !Number.isSafeInteger(Number(text))) fail('an integer');
+      return Number(text);
+    case 'double':
+      if (!NUMBER.test(text)) fail('a number');
+      return Number(text);
+    case 'date':
+      if (!DATE.test(text) || Number.isNaN(Date.parse(text))) fail('a date (YYYY-MM-DD)');
+      return text;
+    case 'datetime':
+      if (!DATETIME.test(text) || Number.isNaN(Date.parse(text))) fail('a date-time (ISO 8601)');
+      return text;
+    case 'geo_point_2d': {
+      const value = coerce(text, type);
+      if (value === undefined) fail('a "latitude, longitude" point');
+      return value;
+    }
+    case 'geo_shape': {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        fail('a GeoJSON geometry');
+      }
+      if (typeof value !== 'object' || value === null || typeof (value as { type?: unknown }).type !== 'string') fail('a GeoJSON geometry');
+      return value;
+    }
+    default:
+      return raw;
+  }
 }
