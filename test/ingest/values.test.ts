@@ -66,6 +66,19 @@ describe('strict values', () => {
     ]);
   });
 
+  it('checks the declared types of a JSON records source', async () => {
+    const dir = folder({
+      'r.json': '[\n  {"id": 1, "amount": "12"},\n  {"id": 2, "amount": "12x"}\n]\n',
+      'r.json.records.json': JSON.stringify({ types: { amount: 'int' } }),
+    });
+    await expect(ingest(db, { path: join(dir, 'r.json'), name: 'values-json' })).rejects.toThrow(
+      `${join(dir, 'r.json')}:3: field "amount": "12x" is not an integer`,
+    );
+    writeFileSync(join(dir, 'r.json'), '[{"id": 1, "amount": "12"}, {"id": 2, "amount": 30}]');
+    await ingest(db, { path: join(dir, 'r.json'), name: 'values-json' });
+    expect((await records('values-json')).records.map((r) => r.fields.amount).sort()).toEqual([12, 30]);
+  });
+
   it('stops a cube load at a measure that is not a number, naming file and line, and keeps the previous version', async () => {
     const dir = fdp('code,label,year,amount\n01,Roads,2020,10.50\n02,Schools,2020,4\n', {}, 'values-cube');
     await ingest(db, { path: dir });

@@ -2,11 +2,16 @@ import { createReadStream } from 'node:fs';
 import { parseJson } from '../../shared/ingest/json.js';
 import { IngestError } from '../../shared/ingest/types.js';
 
-/**
- * Streams the elements of a top-level JSON array, parsing one element at a time. Invalid JSON raises an IngestError
- * naming the file, line and column.
- */
+/** Streams the elements of a top-level JSON array (see readJsonElements). */
 export async function* readJsonArray(file: string): AsyncGenerator<unknown> {
+  for await (const { value } of readJsonElements(file)) yield value;
+}
+
+/**
+ * Streams the elements of a top-level JSON array with the line each starts on, parsing one element at a time.
+ * Invalid JSON raises an IngestError naming the file, line and column.
+ */
+export async function* readJsonElements(file: string): AsyncGenerator<{ value: unknown; line: number }> {
   let depth = 0;
   let inString = false;
   let escaped = false;
@@ -16,7 +21,11 @@ export async function* readJsonArray(file: string): AsyncGenerator<unknown> {
   let column = 0;
   // Where the element being buffered starts, for error positions.
   let start = { line: 1, column: 1 };
-  const element = (text: string) => parseJson(text, file, start);
+  const element = (text: string) => {
+    const skipped = /^\s*/.exec(text)![0];
+    const lines = skipped.split('\n').length - 1;
+    return { value: parseJson(text, file, start), line: start.line + lines };
+  };
   for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 })) {
     const text = chunk as string;
     let from = 0;
