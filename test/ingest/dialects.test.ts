@@ -102,6 +102,13 @@ describe('dialects', () => {
     );
   });
 
+  it('names the delimiter and the columns found when a records sidecar names a column the file lacks', async () => {
+    const dir = folder({ 'g.csv': 'id;amount\n1;2\n', 'g.csv.records.json': JSON.stringify({ delimiter: ',', idColumn: 'id' }) });
+    await expect(ingest(db, { path: join(dir, 'g.csv'), name: 'dialect-sidecar-missing' })).rejects.toThrow(
+      `${join(dir, 'g.csv.records.json')}: idColumn names column "id", which g.csv does not have (read with delimiter ",", columns found: "id;amount")`,
+    );
+  });
+
   it('names the line where an unclosed quoted field opened', async () => {
     const lines = ['code,label,year,amount'];
     for (let i = 1; i <= 40; i += 1) lines.push(`${i},Programme ${i},2020,${i}`);

@@ -1,9 +1,9 @@
 import { open } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { describeCsv, readCsv, type CsvSummary } from '../../shared/ingest/csv.js';
+import { describeCsv, describeHeader, readCsv, readCsvHeader, type CsvHeader, type CsvSummary } from '../../shared/ingest/csv.js';
 import { IngestError } from '../../shared/ingest/types.js';
 import { coerce, fieldNameOf, type FieldType } from '../query/fields.js';
-import { FieldSurvey, hashId, writeFields, writeRecords, type RecordInput, type RecordsSidecar } from './ingest.js';
+import { FieldSurvey, hashId, sidecarPath, writeFields, writeRecords, type RecordInput, type RecordsSidecar } from './ingest.js';
 import type { DatasetMeta, LoadContext, LoadRequest, LoadResult } from '../../shared/ingest/types.js';
 
 export async function readHead(path: string, bytes = 4096): Promise<string> {
@@ -47,8 +47,9 @@ export async function loadCsvRecords(
     }
     return field;
   };
-  const survey = new FieldSurvey(true);
   const csv = { dialect: { delimiter }, encoding: sidecar.encoding };
+  checkSidecarColumns(request.path, sidecar, await readCsvHeader(request.path, csv), nameOf);
+  const survey = new FieldSurvey(true);
   for await (const row of readCsv(request.path, { ...csv, progress: context.progress, label: `${basename(request.path)} (types)` })) {
     const fields: Record<string, unknown> = {};
     const labels: Record<string, string> = {};
@@ -86,6 +87,21 @@ export async function loadCsvRecords(
       return writeRecords(tx, datasetId, fields, records());
     },
   );
+}
+
+/** The columns a sidecar names must be in the file: a typo must not silently give hashed ids or untyped fields. */
+function checkSidecarColumns(file: string, sidecar: RecordsSidecar, header: CsvHeader, nameOf: (label: string) => string): void {
+  const labels = new Set(header.columns);
+  const fields = new Set(header.columns.map(nameOf));
+  const missing = (what: string, column: string) =>
+    new IngestError(`${what} names column "${column}", which ${basename(file)} does not have (${describeHeader(header)})`, sidecarPath(file));
+  for (const key of ['idColumn', 'latColumn', 'lonColumn'] as const) {
+    const column = sidecar[key];
+    if (column !== undefined && !labels.has(column)) throw missing(key, column);
+  }
+  for (const field of Object.keys(sidecar.types ?? {})) {
+    if (!fields.has(field)) throw missing(`types.${field}`, field);
+  }
 }
 
 export function csvRecord(
