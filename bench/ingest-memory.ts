@@ -89,13 +89,20 @@ async function cubePackage(dir: string, rows: number): Promise<string> {
   return folder;
 }
 
-async function freshPostgres(server: string, rows: number, family: string): Promise<string> {
-  const name = `sg_bench_ingest_${family}_${rows}`;
+async function onServer(server: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: server });
   await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${name}`);
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function freshPostgres(server: string, rows: number, family: string): Promise<string> {
+  const name = `sg_bench_ingest_${family}_${rows}`;
+  await onServer(server, `DROP DATABASE IF EXISTS ${name}`);
+  await onServer(server, `CREATE DATABASE ${name}`);
   const url = new URL(server);
   url.pathname = `/${name}`;
   return url.toString();
@@ -128,6 +135,7 @@ async function main(): Promise<void> {
           `${family.padEnd(7)} | ${String(loaded).padStart(9)} | ${fileMb.toFixed(1).padStart(7)} | ${seconds.toFixed(1).padStart(7)} | ${maxRssMb.toFixed(0).padStart(11)}`,
         );
         rmSync(path, { recursive: true, force: true });
+        if (env.DATABASE_URL) await onServer(target, `DROP DATABASE ${new URL(env.DATABASE_URL).pathname.slice(1)}`);
         if (env.SPENDGRAPH_DATA_DIR !== 'memory://') rmSync(env.SPENDGRAPH_DATA_DIR!, { recursive: true, force: true });
       }
     }
