@@ -32,7 +32,7 @@ const MADRID = 'code,label,year,amount\n"001","SECRETARÍA GENERAL DEL PLENO",20
 describe('encodings', () => {
   it('reads an FDP resource in its declared encoding', async () => {
     const result = await ingest(db, { path: fdp(Buffer.from(MADRID, 'latin1'), { encoding: 'ISO-8859-1' }, 'enc-latin1') });
-    expect(result.notes).toEqual(['data.csv: delimiter "," (detected from the header line), encoding windows-1252']);
+    expect(result.notes).toEqual(['data.csv: delimiter "," (detected from the header line), encoding ISO-8859-1']);
     const { cells, summary } = await aggregate('enc-latin1');
     expect(cells.map((c) => c['programme.label'])).toEqual(['SECRETARÍA GENERAL DEL PLENO', 'ÁREA DE GOBIERNO DE ECONOMÍA']);
     expect(summary['amount.sum']).toBe(1350);

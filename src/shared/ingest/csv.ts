@@ -40,6 +40,7 @@ export interface CsvSummary {
   delimiter: string;
   /** Whether the delimiter was detected from the header line rather than declared. */
   sniffed: boolean;
+  /** As declared (TextDecoder reads ISO-8859-1 as its superset windows-1252). */
   encoding: string;
   columns: string[];
   rows: number;
@@ -55,7 +56,7 @@ export function delimiterName(delimiter: string): string {
 /** One line for a load summary: how a CSV was read and what was skipped. */
 export function describeCsv(summary: CsvSummary): string {
   const parts = [`delimiter ${delimiterName(summary.delimiter)}${summary.sniffed ? ' (detected from the header line)' : ''}`];
-  if (summary.encoding !== 'utf-8') parts.push(`encoding ${summary.encoding}`);
+  if (!/^utf-?8$/i.test(summary.encoding)) parts.push(`encoding ${summary.encoding}`);
   if (summary.blankLines > 0) parts.push(`${summary.blankLines} blank line${summary.blankLines === 1 ? '' : 's'} skipped`);
   return `${basename(summary.file)}: ${parts.join(', ')}`;
 }
@@ -194,7 +195,7 @@ export async function* readCsv(file: string, options: CsvOptions = {}): AsyncGen
       for (let i = 0; i < columns.length; i += 1) values[columns[i]!] = fields[i]!;
       yield { line, values };
     }
-    options.onEnd?.({ file, delimiter, sniffed, encoding: decoder.encoding, columns: columns ?? [], rows, blankLines });
+    options.onEnd?.({ file, delimiter, sniffed, encoding: options.encoding ?? decoder.encoding, columns: columns ?? [], rows, blankLines });
   } catch (error) {
     throw csvError(error, file, previousEnd + 1);
   } finally {
