@@ -139,7 +139,7 @@ async function main() {
   await seed(client, process.argv.includes('--reseed'));
   const { app } = await import('../src/app.js');
   const { totals, autocomplete, prepareList, listRows, publicScope } = await import('../src/awards/query/queries.js');
-  const { fromGraphqlFilter } = await import('../src/awards/query/filter/graphql.js');
+  const { filterOf } = await import('../src/awards/schema/inputs/filter.js');
   const { rows: top } = await client.query(
     `SELECT t.name FROM toptier_agency t JOIN dataset d ON d.id = t.dataset_id WHERE d.name = $1 ORDER BY t.id OFFSET 3 LIMIT 1`,
     [DATASET],
@@ -147,14 +147,12 @@ async function main() {
   const agencyName = top[0].name as string;
 
   const filter = {
-    and: [
-      { field: 'type', in: ['A', 'B', 'C', 'D'] },
-      { field: 'dateSigned', fy: 2015 },
-      { field: 'totalObligation', range: ['1000', '80000'] },
-      { or: [{ field: 'recipient.location.stateCode', equals: 'CA' }, { not: { field: 'awardingAgency.toptierAgency.name', equals: agencyName } }] },
-    ],
+    type: { in: ['A', 'B', 'C', 'D'] },
+    dateSigned: { fy: [2015] },
+    totalObligation: { range: { from: '1000', to: '80000' } },
+    or: [{ recipient: { location: { stateCode: { equals: 'CA' } } } }, { not: { awardingAgency: { toptierAgency: { name: { equals: agencyName } } } } }],
   };
-  const listQuery = `query ($f: AwardFilter, $page: Int) { awards(filter: $f, page: $page, limit: 100, dataset: "${DATASET}") {
+  const listQuery = `query ($f: AwardFilter, $offset: Int) { awards(filter: $f, offset: $offset, first: 100, dataset: "${DATASET}") {
     nodes { id type totalObligation dateSigned
       awardingAgency { toptierAgency { name } subtierAgency { name } }
       recipient { recipientName location { stateCode cityName } }
@@ -163,13 +161,13 @@ async function main() {
     const response = await app.request('/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: listQuery, variables: { f: filter, page } }),
+      body: JSON.stringify({ query: listQuery, variables: { f: filter, offset: (page - 1) * 100 } }),
     });
     const body = (await response.json()) as { data?: { awards: { nodes: unknown[] } }; errors?: unknown };
     if (body.errors || body.data?.awards.nodes.length !== 100) throw new Error(`unexpected list answer: ${JSON.stringify(body).slice(0, 300)}`);
   };
   const layerList = (page: number) => async () => {
-    const list = await prepareList('Award', { filter: fromGraphqlFilter(filter), order: [], dataset: DATASET }, { page, limit: 100 }, publicScope);
+    const list = await prepareList('Award', { filter: filterOf('Award', filter), order: [], dataset: DATASET }, { page, limit: 100 }, publicScope);
     const { rows } = await listRows(list);
     if (rows.length !== 100) throw new Error('query layer list returned too few rows');
   };
@@ -207,7 +205,7 @@ async function main() {
         order: [],
         dataset: DATASET,
       },
-      { page: 1, limit: 500 },
+      { offset: 0, limit: 500 },
       publicScope,
     );
     if (result.rows.length !== TOPTIERS * 6 && result.rows.length !== TOPTIERS * 5) throw new Error(`totals rows: ${result.rows.length}`);
@@ -217,8 +215,8 @@ async function main() {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        query: `{ awardTotals(field: "totalObligation", group: ["awardingAgency.toptierAgency.name", "dateSigned"], datePart: FISCAL_YEAR,
-          dataset: "${DATASET}", limit: 500) { rows { item groups { value } aggregate } } }`,
+        query: `{ awardTotals(field: TOTAL_OBLIGATION, groupBy: [AWARDING_AGENCY_TOPTIER_AGENCY_NAME, DATE_SIGNED], datePart: FISCAL_YEAR,
+          dataset: "${DATASET}", first: 500) { nodes { item groups { value } sum } } }`,
       }),
     });
     const body = (await response.json()) as { errors?: unknown };
@@ -240,7 +238,6 @@ async function main() {
       value: 'globex 12',
       mode: 'contains',
       limit: 10,
-      matchedObjects: false,
       filter: null,
       dataset: DATASET,
     }, publicScope);

@@ -372,33 +372,32 @@ function scenarios(floorClient: pg.Pool, sgPort: number, peerPort: number, ids: 
   const awardsDs = `a.dataset_id = (SELECT id FROM dataset WHERE name = 'bench-awards')`;
 
   const filtered = {
-    query: `query ($f: AwardFilter) { awards(${ds}, filter: $f, limit: 100) { nodes { id totalObligation } } }`,
+    query: `query ($f: AwardFilter) { awards(${ds}, filter: $f, first: 100) { nodes { rowId totalObligation } } }`,
     variables: {
       f: {
-        and: [
-          { field: 'type', in: ['A', 'B', 'C', 'D'] },
-          { or: [{ field: 'totalObligation', range: ['1000', '20000'] }, { field: 'dateSigned', greaterThanOrEqual: '2017-06-01' }] },
-          { not: { field: 'type', equals: 'C' } },
-        ],
+        type: { in: ['A', 'B', 'C', 'D'] },
+        or: [{ totalObligation: { range: { from: '1000', to: '20000' } } }, { dateSigned: { gte: '2017-06-01' } }],
+        not: { type: { equals: 'C' } },
       },
     },
   };
   const nested = {
-    query: `query ($f: AwardFilter) { awards(${ds}, filter: $f, limit: 20) { nodes { id awardingAgency { id toptierAgency { name } }
-      recipient { recipientName location { stateCode } } transactions { id federalActionObligation } } } }`,
-    variables: { f: { field: 'awardingAgency.id', equals: String(ids.agency) } },
+    query: `query ($f: AwardFilter) { awards(${ds}, filter: $f, first: 20) { nodes { rowId awardingAgency { rowId toptierAgency { name } }
+      recipient { recipientName location { stateCode } } transactions(first: 500) { nodes { rowId federalActionObligation } } } } }`,
+    variables: { f: { awardingAgency: { rowId: { equals: ids.agency } } } },
   };
-  const totals = (agg: string) => `${agg.toLowerCase()}: awardTotals(${ds}, field: "totalObligation", aggregate: ${agg},
-      group: ["awardingAgency.id"], limit: 500) { rows { groups { value } aggregate } }`;
+  const totals = (agg: string) => `${agg.toLowerCase()}: awardTotals(${ds}, field: TOTAL_OBLIGATION, aggregates: [${agg}],
+      groupBy: [AWARDING_AGENCY_ROW_ID], first: 500) { nodes { groups { value } ${agg.toLowerCase()} } }`;
   const grouped = { query: `{ ${['COUNT', 'SUM', 'AVG', 'MAX'].map(totals).join(' ')} }` };
-  const deep = { query: `{ awards(${ds}, page: 500, limit: 100) { nodes { id totalObligation } } }` };
+  const deep = { query: `{ awards(${ds}, offset: 49900, first: 100) { nodes { rowId totalObligation } } }` };
   const range = {
-    query: `{ awards(${ds}, limit: 100, filter: { fields: ["periodOfPerformanceStartDate", "periodOfPerformanceCurrentEndDate"],
-      rangeIntersect: { from: "2015-01-01", to: "2015-03-31" } }) { totalCount nodes { id } } }`,
+    query: `{ awards(${ds}, first: 100, filter: { periodOfPerformanceStartDate: { isNull: false,
+      rangeIntersect: { endField: PERIOD_OF_PERFORMANCE_CURRENT_END_DATE, from: "2015-01-01", to: "2015-03-31" } },
+      periodOfPerformanceCurrentEndDate: { isNull: false } }) { totalCount nodes { rowId } } }`,
   };
   const relation = {
-    query: `query ($name: String!) { awards(${ds}, limit: 100, filter: { and: [{ field: "recipient.location.stateCode", equals: "CA" },
-      { field: "awardingAgency.toptierAgency.name", equals: $name }] }) { totalCount nodes { id recipient { recipientName } } } }`,
+    query: `query ($name: String!) { awards(${ds}, first: 100, filter: { recipient: { location: { stateCode: { equals: "CA" } } },
+      awardingAgency: { toptierAgency: { name: { equals: $name } } } }) { totalCount nodes { rowId recipient { recipientName } } } }`,
     variables: { name: ids.toptierName },
   };
   const cube = {
@@ -430,7 +429,7 @@ function scenarios(floorClient: pg.Pool, sgPort: number, peerPort: number, ids: 
             [],
           ),
         ),
-      spendgraph: async () => list((await sg(filtered.query, filtered.variables)).awards.nodes.map((n: any) => ({ id: n.id, total: n.totalObligation }))),
+      spendgraph: async () => list((await sg(filtered.query, filtered.variables)).awards.nodes.map((n: any) => ({ id: n.rowId, total: n.totalObligation }))),
       peer: async () =>
         list(
           (await pp(filteredPeer.query)).allAwards.nodes.map((n: any) => ({ id: n.rowId, total: n.totalObligation })),
@@ -452,10 +451,10 @@ function scenarios(floorClient: pg.Pool, sgPort: number, peerPort: number, ids: 
         ).map((r) => [String(r.id), r.recipient_name, r.state_code, (r.tx ?? []).map((t: unknown[]) => [String(t[0]), money(t[1])])]),
       spendgraph: async () =>
         (await sg(nested.query, nested.variables)).awards.nodes.map((n: any) => [
-          n.id,
+          String(n.rowId),
           n.recipient?.recipientName,
           n.recipient?.location?.stateCode,
-          n.transactions.map((t: any) => [t.id, money(t.federalActionObligation)]).sort((x: string[], y: string[]) => Number(x[0]) - Number(y[0])),
+          n.transactions.nodes.map((t: any) => [String(t.rowId), money(t.federalActionObligation)]).sort((x: string[], y: string[]) => Number(x[0]) - Number(y[0])),
         ]),
       peer: async () =>
         (
@@ -485,10 +484,10 @@ function scenarios(floorClient: pg.Pool, sgPort: number, peerPort: number, ids: 
         const data = await sg(grouped.query);
         const by = new Map<string, unknown[]>();
         for (const [i, key] of ['count', 'sum', 'avg', 'max'].entries()) {
-          for (const row of data[key].rows) {
+          for (const row of data[key].nodes) {
             const k = String(row.groups[0].value);
             if (!by.has(k)) by.set(k, [k, 0, null, null, null]);
-            by.get(k)![i + 1] = i === 0 ? Number(row.aggregate) : money(row.aggregate);
+            by.get(k)![i + 1] = i === 0 ? Number(row[key]) : money(row[key]);
           }
         }
         return [...by.values()].sort((x, y) => Number(x[0]) - Number(y[0]));
@@ -506,7 +505,7 @@ function scenarios(floorClient: pg.Pool, sgPort: number, peerPort: number, ids: 
       request: deep,
       floor: async () =>
         list(await q('deep', `SELECT a.id, a.total_obligation AS total FROM award a WHERE ${awardsDs} ORDER BY a.id LIMIT 100 OFFSET 49900`, [])),
-      spendgraph: async () => list((await sg(deep.query)).awards.nodes.map((n: any) => ({ id: n.id, total: n.totalObligation }))),
+      spendgraph: async () => list((await sg(deep.query)).awards.nodes.map((n: any) => ({ id: n.rowId, total: n.totalObligation }))),
       peer: async () =>
         list(
           (await pp(`{ allAwards(first: 100, offset: 49900, orderBy: PRIMARY_KEY_ASC) { nodes { rowId totalObligation } } }`)).allAwards.nodes.map(
@@ -527,7 +526,7 @@ function scenarios(floorClient: pg.Pool, sgPort: number, peerPort: number, ids: 
       },
       spendgraph: async () => {
         const page = (await sg(range.query)).awards;
-        return [page.totalCount, page.nodes.map((n: any) => n.id)];
+        return [page.totalCount, page.nodes.map((n: any) => String(n.rowId))];
       },
       peer: async () => {
         const page = (
@@ -552,7 +551,7 @@ function scenarios(floorClient: pg.Pool, sgPort: number, peerPort: number, ids: 
       },
       spendgraph: async () => {
         const page = (await sg(relation.query, relation.variables)).awards;
-        return [page.totalCount, page.nodes.map((n: any) => [n.id, n.recipient.recipientName])];
+        return [page.totalCount, page.nodes.map((n: any) => [String(n.rowId), n.recipient.recipientName])];
       },
       peer: async () => {
         const page = (

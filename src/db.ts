@@ -1,6 +1,6 @@
 import { loadConfig } from './config.js';
 import { createAdapter } from './db/adapter.js';
-import { applyMigrations } from './db/schema-engine.js';
+import { applyMigrations, readMigrations } from './db/schema-engine.js';
 import { PrismaClient } from './generated/prisma/client.js';
 
 const config = loadConfig();
@@ -15,11 +15,44 @@ export type Db = typeof db;
 /** The client handed to `db.$transaction(async (tx) => ...)`. */
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
+const LOCK_RETRIES = 30;
+
+/** Migrations in prisma/migrations that `_prisma_migrations` does not record as applied. */
+async function unappliedMigrations(): Promise<string[]> {
+  const names = readMigrations().migrationDirectories.map((migration) => migration.path);
+  const [table] = await db.$queryRaw<{ present: boolean }[]>`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present`;
+  if (!table?.present) return names;
+  const applied = await db.$queryRaw<{ migration_name: string }[]>`
+    SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+  const done = new Set(applied.map((row) => row.migration_name));
+  return names.filter((name) => !done.has(name));
+}
+
+function isLockTimeout(error: unknown): boolean {
+  return /advisory lock/i.test((error as Error).message ?? '');
+}
+
+/**
+ * Applies what is pending. A database already up to date is never locked: many processes may start at once, and
+ * only those with work to do queue on the schema engine's advisory lock, retrying (and saying so) when it times out.
+ */
+async function migrateDatabase(log: (line: string) => void): Promise<string[]> {
+  for (let attempt = 1; ; attempt += 1) {
+    if ((await unappliedMigrations()).length === 0) return [];
+    try {
+      return await applyMigrations(adapter.factory);
+    } catch (error) {
+      if (!isLockTimeout(error) || attempt >= LOCK_RETRIES) throw error;
+      log(`another process is migrating ${adapter.describe}; waiting for it (attempt ${attempt} of ${LOCK_RETRIES})`);
+    }
+  }
+}
+
 let migrated: Promise<string[]> | undefined;
 
 /** Applies pending migrations once per process; resolves to the names it applied. */
-export function migrate(): Promise<string[]> {
-  migrated ??= applyMigrations(adapter.factory);
+export function migrate(log: (line: string) => void = (line) => console.error(line)): Promise<string[]> {
+  migrated ??= migrateDatabase(log);
   return migrated;
 }
 

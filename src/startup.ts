@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { db, migrate } from './db.js';
 import { projectRoot } from './db/schema-engine.js';
 import { ingest } from './shared/ingest/index.js';
+import { DatasetBusyError } from './shared/ingest/store.js';
 
 let migrated = false;
 
@@ -25,19 +26,19 @@ export function bundledSamples(): Sample[] {
 
 /**
  * Loads the bundled samples that are not in the database yet; returns the names loaded. A sample that fails is
- * reported and skipped.
+ * reported and skipped, and so is one another process (a server started at the same time) is loading.
  */
 export async function loadSamples(log: (line: string) => void = () => {}): Promise<string[]> {
   const loaded: string[] = [];
-  const present = new Set((await db.dataset.findMany({ select: { name: true } })).map((d) => d.name));
   for (const sample of bundledSamples()) {
-    if (present.has(sample.name)) continue;
+    if ((await db.dataset.count({ where: { name: sample.name } })) > 0) continue;
     try {
       const result = await ingest(db, { path: sample.path, name: sample.name });
       loaded.push(result.name);
       log(`loaded sample ${result.name} (${result.rows} rows)`);
     } catch (error) {
-      log(`sample ${sample.path} failed to load: ${(error as Error).message}`);
+      if (error instanceof DatasetBusyError) log(`sample ${sample.name} is being loaded by another process`);
+      else log(`sample ${sample.path} failed to load: ${(error as Error).message}`);
     }
   }
   return loaded;
@@ -46,7 +47,7 @@ export async function loadSamples(log: (line: string) => void = () => {}): Promi
 /** Migrates the database and, when it holds no dataset yet, loads the bundled samples. */
 export async function prepare(options: { samples: boolean; log?: (line: string) => void }): Promise<void> {
   const log = options.log ?? (() => {});
-  const applied = await migrate();
+  const applied = await migrate(log);
   if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`);
   migrated = true;
   if (options.samples && (await db.dataset.count()) === 0) await loadSamples(log);

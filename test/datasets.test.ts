@@ -32,7 +32,7 @@ const OneDataset = graphql(`
 
 describe('Query.datasets', () => {
   it('lists the bundled samples with a total count', async () => {
-    const result = await execute(Catalog, { filter: { family: 'CUBE' } });
+    const result = await execute(Catalog, { filter: { family: { equals: 'CUBE' } } });
     expect(result.errors).toBeUndefined();
     const names = result.data!.datasets.nodes.map((d) => d.name);
     expect(names).toEqual(expect.arrayContaining(['boost-moldova', 'cra', 'ukgov-finances-cra']));
@@ -42,25 +42,36 @@ describe('Query.datasets', () => {
   });
 
   it('pages through the catalog with first/after, offset and last/before', async () => {
-    const all = await execute(Catalog, { filter: { family: 'CUBE' }, first: 100 });
+    const all = await execute(Catalog, { filter: { family: { equals: 'CUBE' } }, first: 100 });
     const names = all.data!.datasets.nodes.map((d) => d.name);
     expect(all.data!.datasets.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: false });
-    const first = await execute(Catalog, { filter: { family: 'CUBE' }, first: 1 });
+    const first = await execute(Catalog, { filter: { family: { equals: 'CUBE' } }, first: 1 });
     expect(first.data!.datasets.pageInfo.hasNextPage).toBe(true);
-    const second = await execute(Catalog, { filter: { family: 'CUBE' }, first: 1, after: first.data!.datasets.pageInfo.endCursor });
+    const second = await execute(Catalog, { filter: { family: { equals: 'CUBE' } }, first: 1, after: first.data!.datasets.pageInfo.endCursor });
     expect(second.data!.datasets.nodes.map((d) => d.name)).toEqual([names[1]]);
     expect(second.data!.datasets.totalCount).toBe(all.data!.datasets.totalCount);
-    const byOffset = await execute(Catalog, { filter: { family: 'CUBE' }, first: 2, offset: 1 });
+    const byOffset = await execute(Catalog, { filter: { family: { equals: 'CUBE' } }, first: 2, offset: 1 });
     expect(byOffset.data!.datasets.nodes.map((d) => d.name)).toEqual(names.slice(1, 3));
     expect(byOffset.data!.datasets.pageInfo.hasPreviousPage).toBe(true);
-    const last = await execute(Catalog, { filter: { family: 'CUBE' }, last: 2 });
+    const last = await execute(Catalog, { filter: { family: { equals: 'CUBE' } }, last: 2 });
     expect(last.data!.datasets.nodes.map((d) => d.name)).toEqual(names.slice(-2));
-    const before = await execute(Catalog, { filter: { family: 'CUBE' }, last: 1, before: second.data!.datasets.edges[0]!.cursor });
+    const before = await execute(Catalog, { filter: { family: { equals: 'CUBE' } }, last: 1, before: second.data!.datasets.edges[0]!.cursor });
     expect(before.data!.datasets.nodes.map((d) => d.name)).toEqual([names[0]]);
   });
 
+  it('filters families with equals and in, alike with and without catalog search', async () => {
+    const everything = await execute(Catalog, { first: 100 });
+    const families = (names: string[]) => everything.data!.datasets.nodes.filter((d) => names.includes(d.family)).map((d) => d.name);
+    const among = await execute(Catalog, { filter: { family: { in: ['CUBE', 'RECORDS'] } }, first: 100 });
+    expect(among.data!.datasets.nodes.map((d) => d.name)).toEqual(families(['CUBE', 'RECORDS']));
+    const searched = await execute(CatalogSearch, { filter: { family: { in: ['CUBE', 'RECORDS'] } }, orderBy: [{ field: 'NAME', direction: 'ASC' }], first: 100 });
+    expect(searched.data!.datasets.nodes.map((d) => d.name)).toEqual(families(['CUBE', 'RECORDS']));
+    const both = await execute(Catalog, { filter: { family: { in: ['CUBE', 'RECORDS'], equals: 'AWARDS' } }, first: 100 });
+    expect(both.data!.datasets.totalCount).toBe(0);
+  });
+
   it('finds datasets by text in title or description, case-insensitively', async () => {
-    const result = await execute(Catalog, { filter: { text: 'country REGIONAL analysis' }, first: 100 });
+    const result = await execute(Catalog, { filter: { search: { text: 'country REGIONAL analysis' } }, first: 100 });
     const names = result.data!.datasets.nodes.map((d) => d.name);
     expect(names).toContain('ukgov-finances-cra');
     expect(names).not.toContain('cra');
@@ -125,7 +136,7 @@ describe('Query.datasets catalog search', () => {
 
   it('orders the catalog by a field with a filter, ties broken by the next key', async () => {
     const result = await execute(CatalogSearch, {
-      filter: { family: 'CUBE' },
+      filter: { family: { equals: 'CUBE' } },
       orderBy: [{ field: 'FAMILY' }, { field: 'TITLE', direction: 'DESC' }],
     });
     expect(result.errors).toBeUndefined();
@@ -135,7 +146,7 @@ describe('Query.datasets catalog search', () => {
     expect(result.data!.datasets.nodes.every((d) => d.family === 'CUBE')).toBe(true);
     const titleOf = new Map(titles.data!.datasets.nodes.map((d) => [d.name, d.title]));
     expect(ordered.map((name) => titleOf.get(name))).toEqual([...cubeTitles].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)));
-    const page = await execute(CatalogSearch, { filter: { family: 'CUBE' }, orderBy: [{ field: 'NAME', direction: 'DESC' }], first: 1 });
+    const page = await execute(CatalogSearch, { filter: { family: { equals: 'CUBE' } }, orderBy: [{ field: 'NAME', direction: 'DESC' }], first: 1 });
     expect(page.data!.datasets.totalCount).toBe(cubeTitles.length);
     expect(page.data!.datasets.nodes.map((d) => d.name)).toEqual([[...ordered].sort().reverse()[0]]);
   });

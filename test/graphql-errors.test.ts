@@ -57,16 +57,29 @@ describe('errors in variables are the client’s, never masked', () => {
       code: 'BAD_USER_INPUT',
       message: 'Variable "$filter" got invalid value "2017" at "filter.fy"; Int cannot represent non-integer value: "2017"',
     });
-    const text = await send(Datasets, { filter: { text: { nested: true } } });
+    const text = await send(Datasets, { filter: { search: { text: { nested: true } } } });
     expect(requestError(text.body).code).toBe('BAD_USER_INPUT');
-    expect(requestError(text.body).message).toMatch(/^Variable "\$filter" got invalid value .* at "filter\.text"; String cannot represent/);
+    expect(requestError(text.body).message).toMatch(/^Variable "\$filter" got invalid value .* at "filter\.search\.text"; String cannot represent/);
+  });
+
+  it('a bad Decimal names the path into the variable, or the literal, as graphql-js does for built-in scalars', async () => {
+    const variable = await send('query($f: AwardFilter) { awards(first: 1, filter: $f) { totalCount } }', { f: { and: [{ totalObligation: { gt: '1x' } }] } });
+    expect(requestError(variable.body)).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: 'Variable "$f" got invalid value "1x" at "f.and[0].totalObligation.gt"; Expected type "Decimal". Decimal expects a number such as "954392.01", got "1x"',
+    });
+    const literal = await send('{ awards(first: 1, filter: { totalObligation: { gt: "abc" } }) { totalCount } }', {});
+    expect(requestError(literal.body)).toEqual({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      message: 'Expected value of type "Decimal", found "abc"; Decimal expects a number such as "954392.01", got "abc"',
+    });
   });
 
   it('an unknown enum value is BAD_USER_INPUT naming the enum', async () => {
-    const { body } = await send(Datasets, { filter: { family: 'SPREADSHEETS' } });
+    const { body } = await send(Datasets, { filter: { family: { equals: 'SPREADSHEETS' } } });
     expect(requestError(body)).toEqual({
       code: 'BAD_USER_INPUT',
-      message: 'Variable "$filter" got invalid value "SPREADSHEETS" at "filter.family"; Value "SPREADSHEETS" does not exist in "DatasetFamily" enum.',
+      message: 'Variable "$filter" got invalid value "SPREADSHEETS" at "filter.family.equals"; Value "SPREADSHEETS" does not exist in "DatasetFamily" enum.',
     });
   });
 
@@ -204,7 +217,7 @@ const json: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
     fc.integer(),
     fc.double(),
     fc.array(tie('value'), { maxLength: 3 }),
-    fc.dictionary(fc.constantFrom('text', 'family', 'fy', 'field', 'value', 'and', 'not', 'equals', 'in', 'colour'), tie('value'), { maxKeys: 3 }),
+    fc.dictionary(fc.constantFrom('text', 'search', 'family', 'fy', 'field', 'value', 'and', 'not', 'equals', 'in', 'colour'), tie('value'), { maxKeys: 3 }),
   ),
 })).value;
 

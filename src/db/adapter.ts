@@ -2,8 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { claimDataDir, describeOwner, releaseDataDir } from './owner.js';
 
 export interface DatabaseTarget {
   /** A PostgreSQL URL; the embedded PGlite database is used when absent. */
@@ -17,7 +18,58 @@ export interface Adapter {
   kind: 'postgres' | 'pglite';
   /** Human-readable description of where the data lives (never includes credentials). */
   describe: string;
+  /** The directory of an embedded database kept on disk, which one process at a time may open. */
+  dataDir?: string;
   close(): Promise<void>;
+}
+
+/** The command line that names this process to others waiting for the data directory. */
+function processRole(): string {
+  return process.argv.slice(1).join(' ').slice(0, 200) || `pid ${process.pid}`;
+}
+
+/**
+ * Opens the embedded database on first use, after claiming its data directory: a process that finds a server
+ * holding it stops with a message naming the server; one that finds a command holding it waits for it.
+ */
+class OwnedPGliteFactory implements SqlMigrationAwareDriverAdapterFactory {
+  readonly provider = 'postgres' as const;
+  readonly adapterName = new PrismaPGlite(undefined as unknown as PGlite).adapterName;
+  #database: Promise<PGlite> | undefined;
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly dir: string,
+  ) {}
+
+  database(): Promise<PGlite> {
+    this.#database ??= (async () => {
+      const claim = await claimDataDir(this.dataDir, processRole(), (owner) =>
+        console.error(`waiting for ${describeOwner(owner)} to release the embedded database in ${this.dataDir}`),
+      );
+      if (!claim.claimed) {
+        throw new Error(
+          `the embedded database in ${this.dataDir} is in use by ${describeOwner(claim.owner)}: stop it first, or run ` +
+            '`npm run ingest` / `npm run keys`, which hand their work to it',
+        );
+      }
+      return new PGlite(this.dir);
+    })();
+    return this.#database;
+  }
+
+  async connect(): Promise<SqlDriverAdapter> {
+    return new PrismaPGlite(await this.database()).connect();
+  }
+
+  connectToShadowDb(): Promise<SqlDriverAdapter> {
+    return new PrismaPGlite(new PGlite('memory://')).connect();
+  }
+
+  async close(): Promise<void> {
+    if (this.#database) await (await this.#database.catch(() => undefined))?.close();
+    releaseDataDir(this.dataDir);
+  }
 }
 
 export function createAdapter(target: DatabaseTarget): Adapter {
@@ -31,16 +83,17 @@ export function createAdapter(target: DatabaseTarget): Adapter {
       close: async () => {},
     };
   }
-  let dir = 'memory://';
-  if (target.dataDir && target.dataDir !== 'memory://') {
-    mkdirSync(target.dataDir, { recursive: true });
-    dir = join(target.dataDir, 'pglite');
+  if (!target.dataDir || target.dataDir === 'memory://') {
+    const pglite = new PGlite('memory://');
+    return {
+      factory: new PrismaPGlite(pglite),
+      kind: 'pglite',
+      describe: 'embedded PGlite in memory',
+      close: () => pglite.close(),
+    };
   }
-  const pglite = new PGlite(dir);
-  return {
-    factory: new PrismaPGlite(pglite),
-    kind: 'pglite',
-    describe: dir === 'memory://' ? 'embedded PGlite in memory' : `embedded PGlite in ${dir}`,
-    close: () => pglite.close(),
-  };
+  mkdirSync(target.dataDir, { recursive: true });
+  const dir = join(target.dataDir, 'pglite');
+  const factory = new OwnedPGliteFactory(target.dataDir, dir);
+  return { factory, kind: 'pglite', describe: `embedded PGlite in ${dir}`, dataDir: target.dataDir, close: () => factory.close() };
 }

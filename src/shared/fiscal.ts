@@ -30,14 +30,21 @@ export function fiscalYearOf(date: Date | null, start: FiscalYearStart = federal
 
 const iso = (date: Date) => date.toISOString().slice(0, 10);
 
+/** Date.UTC maps years 0..99 to 1900..1999; setUTCFullYear keeps them. */
+function utcDay(year: number, month: number, day: number): Date {
+  const date = new Date(Date.UTC(2000, month - 1, day));
+  date.setUTCFullYear(year);
+  return date;
+}
+
 /**
  * The days of fiscal year `year`: `start` (first day), `next` (first day of the following year) and `last` (its last
  * day), as Dates at UTC midnight, and `from`/`to` as YYYY-MM-DD text.
  */
 export function fiscalYearBounds(year: number, start: FiscalYearStart = federalFiscalYear) {
   const first = start.month === 1 && start.day === 1 ? year : year - 1;
-  const begin = new Date(Date.UTC(first, start.month - 1, start.day));
-  const next = new Date(Date.UTC(first + 1, start.month - 1, start.day));
+  const begin = utcDay(first, start.month, start.day);
+  const next = utcDay(first + 1, start.month, start.day);
   const last = new Date(next.getTime() - 86_400_000);
   return { start: begin, next, last, from: iso(begin), to: iso(last) };
 }

@@ -13,42 +13,42 @@ const FIXTURE = 'usaspending-fixture';
 
 const AwardsTransactionTotalsByDatePart = graphql(`
   query AwardsTransactionTotalsByDatePart($p: DatePart, $dataset: String) {
-    transactionTotals(field: "federalActionObligation", group: ["actionDate"], datePart: $p, dataset: $dataset) {
+    transactionTotals(field: FEDERAL_ACTION_OBLIGATION, groupBy: [ACTION_DATE], datePart: $p, dataset: $dataset) {
       totalCount
-      rows { item aggregate }
+      nodes { item sum }
     }
   }
 `);
 
 const AwardsTransactionCountByFiscalYear = graphql(`
   query AwardsTransactionCountByFiscalYear($dataset: String) {
-    transactionTotals(field: "federalActionObligation", aggregate: COUNT, group: ["actionDate"], datePart: FISCAL_YEAR, dataset: $dataset) {
-      rows { item aggregate }
+    transactionTotals(field: FEDERAL_ACTION_OBLIGATION, aggregates: [COUNT], groupBy: [ACTION_DATE], datePart: FISCAL_YEAR, dataset: $dataset) {
+      nodes { item count }
     }
   }
 `);
 
 const AwardsTotalsByAgencyAndYear = graphql(`
   query AwardsTotalsByAgencyAndYear {
-    awardTotals(field: "totalObligation", group: ["awardingAgency.toptierAgency.name", "dateSigned"], datePart: FISCAL_YEAR,
+    awardTotals(field: TOTAL_OBLIGATION, groupBy: [AWARDING_AGENCY_TOPTIER_AGENCY_NAME, DATE_SIGNED], datePart: FISCAL_YEAR,
       dataset: "usaspending-treasury-contracts") {
-      rows { item groups { field value } aggregate }
+      nodes { item groups { field value } sum }
     }
   }
 `);
 
 const AwardsByReq = graphql(`
   query AwardsByReq($req: String) {
-    awards(req: $req, limit: 3, page: 2) {
+    awards(req: $req, first: 3, offset: 3) {
       req
-      nodes { id }
+      nodes { rowId }
     }
   }
 `);
 
 const AwardsReqOfTypeFilter = graphql(`
   query AwardsReqOfTypeFilter($dataset: String) {
-    awards(filter: { field: "type", equals: "u" }, order: ["id"], dataset: $dataset) {
+    awards(filter: { type: { equals: "u" } }, orderBy: [{ field: ROW_ID }], dataset: $dataset) {
       req
     }
   }
@@ -57,7 +57,7 @@ const AwardsReqOfTypeFilter = graphql(`
 const AwardsTotalsByReq = graphql(`
   query AwardsTotalsByReq($req: String) {
     awardTotals(req: $req) {
-      rows { item aggregate }
+      nodes { item sum }
     }
   }
 `);
@@ -72,17 +72,17 @@ const AwardsUnknownReq = graphql(`
 
 const AwardsTransactionWithAward = graphql(`
   query AwardsTransactionWithAward {
-    transaction(id: 1) {
+    transaction(rowId: 1) {
       federalActionObligation
       fiscalYear
-      award { id }
+      award { rowId }
     }
   }
 `);
 
 const AwardsAwardWithAgency = graphql(`
-  query AwardsAwardWithAgency($id: ID!) {
-    award(id: $id) {
+  query AwardsAwardWithAgency($id: Int!) {
+    award(rowId: $id) {
       totalObligation
       fiscalYear
       awardingAgency { subtierAgency { name } }
@@ -92,7 +92,7 @@ const AwardsAwardWithAgency = graphql(`
 
 const AwardsMissingAward = graphql(`
   query AwardsMissingAward {
-    award(id: 1) {
+    award(rowId: 1) {
       id
     }
   }
@@ -100,13 +100,10 @@ const AwardsMissingAward = graphql(`
 
 const AwardsPageMetadata = graphql(`
   query AwardsPageMetadata($dataset: String) {
-    awards(dataset: $dataset, limit: 10, page: 3) {
+    awards(dataset: $dataset, first: 10, offset: 20) {
       totalCount
-      page
-      limit
-      hasNextPage
-      hasPreviousPage
-      nodes { id }
+      pageInfo { hasNextPage hasPreviousPage }
+      nodes { rowId }
     }
   }
 `);
@@ -119,10 +116,10 @@ const AwardsCountByFilter = graphql(`
   }
 `);
 
-// Valid GraphQL: the bad field is only caught by the filter compiler at run time.
+// Valid GraphQL: the empty field list is only caught when the filter is read.
 const AwardsBadFilterField = graphql(`
   query AwardsBadFilterField {
-    awards(filter: { and: [{ field: "type", equals: "A" }, { field: "totalObligation", search: "x" }] }) {
+    awards(filter: { and: [{ type: { equals: "A" } }, { search: { text: "x", fields: [] } }] }) {
       totalCount
     }
   }
@@ -130,12 +127,12 @@ const AwardsBadFilterField = graphql(`
 
 const AwardsAutocompleteInState = graphql(`
   query AwardsAutocompleteInState {
-    autocomplete(fields: ["recipient.recipientName"], value: "utah", matchedObjects: true,
-      filter: { field: "recipient.location.stateCode", equals: "ut" }) {
+    autocomplete(fields: [RECIPIENT_RECIPIENT_NAME], value: "utah",
+      filter: { recipient: { location: { stateCode: { equals: "ut" } } } }) {
       field
       values
       count
-      matchedObjects { id recipient { recipientName } }
+      matchedObjects { rowId recipient { recipientName } }
     }
   }
 `);
@@ -172,10 +169,10 @@ describe('totals', () => {
     for (const datePart of ['QUARTER', 'FISCAL_YEAR', 'MONTH', 'DAY'] as const) {
       const result = await execute(AwardsTransactionTotalsByDatePart, { p: datePart, dataset: FIXTURE });
       expect(result.errors).toBeUndefined();
-      expect(result.data!.transactionTotals.rows.length).toBeGreaterThan(0);
+      expect(result.data!.transactionTotals.nodes.length).toBeGreaterThan(0);
     }
     const fy = await execute(AwardsTransactionCountByFiscalYear, { dataset: FIXTURE });
-    const total = fy.data!.transactionTotals.rows.reduce((n, r) => n + Number(r.aggregate), 0);
+    const total = fy.data!.transactionTotals.nodes.reduce((n, r) => n + Number(r.count), 0);
     expect(total).toBe(32);
     const quarter = await rest('/api/v1/transactions/total/', { field: 'federal_action_obligation', group: 'action_date', date_part: 'quarter', dataset: FIXTURE });
     expect(quarter.status).toBe(200);
@@ -199,7 +196,7 @@ describe('totals', () => {
   it('a date part applies to the date group among several (agency x fiscal year)', async () => {
     const result = await execute(AwardsTotalsByAgencyAndYear);
     expect(result.errors).toBeUndefined();
-    const row = result.data!.awardTotals.rows[0]!;
+    const row = result.data!.awardTotals.nodes[0]!;
     expect(row.groups[0]!.field).toBe('awardingAgency.toptierAgency.name');
     expect(row.groups[1]!.value).toMatch(/^20\d\d$/);
   });
@@ -256,9 +253,12 @@ describe('saved requests (req)', () => {
     const viaBody = await rest('/api/v1/awards/', { req, page: 1, limit: 3 });
     expect(viaBody.json.results.map((r: { id: number }) => r.id)).toEqual(firstIds);
     const graph = await execute(AwardsByReq, { req });
-    expect(graph.data!.awards.nodes.map((n) => Number(n.id))).toEqual(secondIds);
+    expect(graph.data!.awards.nodes.map((n) => n.rowId)).toEqual(secondIds);
     const same = await execute(AwardsReqOfTypeFilter, { dataset: FIXTURE });
-    expect(same.data!.awards.req).toBe(req);
+    const graphReq = same.data!.awards.req;
+    expect(graphReq).toMatch(/^[0-9a-f]{11}$/);
+    const viaRest = await rest(`/api/v1/awards/?req=${graphReq}&limit=3`);
+    expect(viaRest.json.results.map((r: { id: number }) => r.id)).toEqual(firstIds);
   });
 
   it('totals requests have their own checksums', async () => {
@@ -266,7 +266,7 @@ describe('saved requests (req)', () => {
     const again = await rest('/api/v1/awards/total/', { req: first.json.req });
     expect(again.json.results).toEqual(first.json.results);
     const graph = await execute(AwardsTotalsByReq, { req: first.json.req as string });
-    expect(graph.data!.awardTotals.rows.map((r) => r.item)).toEqual(first.json.results.map((r: { item: string }) => r.item));
+    expect(graph.data!.awardTotals.nodes.map((r) => r.item)).toEqual(first.json.results.map((r: { item: string }) => r.item));
   });
 
   it('an unknown req is a 400 / BAD_USER_INPUT', async () => {
@@ -305,16 +305,17 @@ describe('lists, details and shaping', () => {
     expect((await rest('/api/v1/transactions/999999999/')).status).toBe(404);
     expect((await rest('/api/v1/awards/abc/')).status).toBe(404);
     const graph = await execute(AwardsTransactionWithAward);
-    expect(graph.data!.transaction).toEqual({ federalActionObligation: '232143.26', fiscalYear: 2016, award: { id: '47856' } });
+    expect(graph.data!.transaction).toEqual({ federalActionObligation: '232143.26', fiscalYear: 2016, award: { rowId: 47856 } });
     const award = await execute(AwardsAwardWithAgency, { id: 47587 });
     expect(award.data!.award).toEqual({ totalObligation: '15000', fiscalYear: 2016, awardingAgency: { subtierAgency: { name: 'DEPARTMENT OF ARACHNID DISPOSAL' } } });
     const missing = await execute(AwardsMissingAward);
     expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(missing.data).toEqual({ award: null });
   });
 
   it('GraphQL page metadata', async () => {
     const result = await execute(AwardsPageMetadata, { dataset: FIXTURE });
-    expect(result.data!.awards).toMatchObject({ totalCount: 26, page: 3, limit: 10, hasNextPage: false, hasPreviousPage: true });
+    expect(result.data!.awards).toMatchObject({ totalCount: 26, pageInfo: { hasNextPage: false, hasPreviousPage: true } });
     expect(result.data!.awards.nodes).toHaveLength(6);
   });
 
@@ -356,7 +357,7 @@ describe('bad input', () => {
     expect(deeper.status).toBe(400);
     expect(deeper.json.message).toMatch(/nested deeper/);
     const graph = await execute(AwardsCountByFilter, {
-      f: Array.from({ length: 99 }).reduce<AwardFilter>((inner) => ({ not: inner }), { field: 'type', equals: 'u' }),
+      f: Array.from({ length: 60 }).reduce<AwardFilter>((inner) => ({ not: inner }), { type: { equals: 'u' } }),
     });
     expect(graph.errors).toBeUndefined();
     expect(graph.data!.awards.totalCount).toBeGreaterThan(0);
@@ -365,7 +366,8 @@ describe('bad input', () => {
   it('GraphQL answers BAD_USER_INPUT naming the node', async () => {
     const result = await execute(AwardsBadFilterField);
     expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(result.errors?.[0]?.message).toMatch(/^filter\.and\[1\]\.field: Invalid field: 'totalObligation'/);
+    expect(result.errors?.[0]?.message).toMatch(/^filter\.and\[1\]\.search\.fields: give at least one field/);
+    expect(result.errors?.[0]?.extensions?.inputPath).toEqual(['filter', 'and', 1, 'search', 'fields']);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { compileFilter, RawIds } from '../../src/awards/query/filter/compile.js';
-import { fromGraphqlFilter } from '../../src/awards/query/filter/graphql.js';
+import { filterOf } from '../../src/awards/schema/inputs/filter.js';
 import { parseQueryFilters, parseRestFilters } from '../../src/awards/query/filter/rest.js';
 
 // A root list of one filter compiles to that filter alone; wrapping it back keeps the expectations in list form.
@@ -133,12 +133,12 @@ describe('filter compiler (pure)', () => {
     });
   });
 
-  it('the GraphQL tree compiles to the same where as the REST form', () => {
-    const graphql = fromGraphqlFilter({
+  it('the typed GraphQL filter compiles to the same where as the REST form', () => {
+    const graphql = filterOf('Award', {
       and: [
-        { not: { field: 'type', equals: 'U' } },
-        { or: [{ field: 'fundingAgency.toptierAgency.fpdsCode', equals: '0300' }, { field: 'totalObligation', greaterThan: '1' }] },
-        { fields: ['periodOfPerformanceStartDate', 'periodOfPerformanceCurrentEndDate'], rangeIntersect: { fy: 2017 } },
+        { not: { type: { equals: 'U' } } },
+        { or: [{ fundingAgency: { toptierAgency: { fpdsCode: { equals: '0300' } } } }, { totalObligation: { gt: '1' } }] },
+        { periodOfPerformanceStartDate: { range: { from: new Date('2016-01-01'), to: new Date('2016-12-31') } } },
       ],
     });
     const restForm = parseRestFilters([
@@ -150,14 +150,61 @@ describe('filter compiler (pure)', () => {
           { field: 'total_obligation', operation: 'greater_than', value: '1' },
         ],
       },
-      {
-        field: ['period_of_performance_start_date', 'period_of_performance_current_end_date'],
-        operation: 'range_intersect',
-        value: 2017,
-        value_format: 'fy',
-      },
+      { field: 'period_of_performance_start_date', operation: 'range', value: ['2016-01-01', '2016-12-31'] },
     ]);
-    expect(compileFilter('Award', graphql)).toEqual(compileFilter('Award', restForm));
+    expect(compileFilter('Award', graphql, 'graphql')).toEqual(compileFilter('Award', restForm));
+  });
+
+  it('rangeIntersect: v1 needs both ends, GraphQL reads a missing end as open', () => {
+    const graphql = filterOf('Award', { periodOfPerformanceStartDate: { rangeIntersect: { endField: 'periodOfPerformanceCurrentEndDate', fy: 2017 } } });
+    const restForm = parseRestFilters([
+      { field: ['period_of_performance_start_date', 'period_of_performance_current_end_date'], operation: 'range_intersect', value: 2017, value_format: 'fy' },
+    ]);
+    const start = { lte: new Date('2017-09-30') };
+    const end = { gte: new Date('2016-10-01') };
+    expect(compileFilter('Award', restForm)).toEqual({ AND: [{ periodOfPerformanceStartDate: start }, { periodOfPerformanceCurrentEndDate: end }] });
+    expect(compileFilter('Award', graphql, 'graphql')).toEqual({
+      AND: [
+        { OR: [{ periodOfPerformanceStartDate: start }, { periodOfPerformanceStartDate: { equals: null } }] },
+        { OR: [{ periodOfPerformanceCurrentEndDate: end }, { periodOfPerformanceCurrentEndDate: { equals: null } }] },
+      ],
+    });
+  });
+
+  it('typed filters: nested relations, several keys (AND), rangeIntersect ends beside their start, search', () => {
+    const node = filterOf('Transaction', {
+      award: { recipient: { location: { stateCode: { in: ['VA', 'la'] } } }, periodOfPerformanceStartDate: { rangeIntersect: { endField: 'periodOfPerformanceCurrentEndDate', from: new Date('2016-01-01') } } },
+      search: { text: 'utah', fields: ['description', 'award.description'] },
+      awardingAgencyExists: false,
+    });
+    const state = (code: string) => ({ award: { is: { recipient: { is: { location: { is: { stateCode: { equals: code, mode: 'insensitive' } } } } } } } });
+    expect(compileFilter('Transaction', node, 'graphql')).toEqual({
+      AND: [
+        { OR: [state('VA'), state('la')] },
+        {
+          OR: [
+            { award: { is: { periodOfPerformanceCurrentEndDate: { gte: new Date('2016-01-01') } } } },
+            { award: { is: { periodOfPerformanceCurrentEndDate: { equals: null } } } },
+          ],
+        },
+        { OR: [{ description: { contains: 'utah', mode: 'insensitive' } }, { award: { is: { description: { contains: 'utah', mode: 'insensitive' } } } }] },
+        { awardingAgency: { is: null } },
+      ],
+    });
+  });
+
+  it('isNull on a column that is never null needs no SQL test', () => {
+    expect(compileFilter('Award', filterOf('Award', { rowId: { isNull: true } }), 'graphql')).toEqual({ OR: [] });
+    expect(compileFilter('Award', filterOf('Award', { recipient: { rowId: { isNull: false } } }), 'graphql')).toEqual({ recipient: { is: {} } });
+  });
+
+  it('fy takes several years', () => {
+    expect(compileFilter('Award', filterOf('Award', { dateSigned: { fy: [2016, 2017] } }), 'graphql')).toEqual({
+      OR: [
+        { dateSigned: { gte: new Date('2015-10-01'), lte: new Date('2016-09-30') } },
+        { dateSigned: { gte: new Date('2016-10-01'), lte: new Date('2017-09-30') } },
+      ],
+    });
   });
 
   it('a root list of one filter is that filter; an empty list is no filter', () => {
@@ -168,10 +215,10 @@ describe('filter compiler (pure)', () => {
   });
 
   it('single-child groups unwrap, same-kind groups merge, double negation cancels', () => {
-    const node = fromGraphqlFilter({
-      and: [{ and: [{ field: 'type', equals: 'A' }, { field: 'piid', isNull: false }] }, { or: [{ not: { not: { field: 'fain', isNull: true } } }] }],
+    const node = filterOf('Award', {
+      and: [{ and: [{ type: { equals: 'A' } }, { piid: { isNull: false } }] }, { or: [{ not: { not: { fain: { isNull: true } } } }] }],
     });
-    expect(compileFilter('Award', node)).toEqual({
+    expect(compileFilter('Award', node, 'graphql')).toEqual({
       AND: [{ type: { equals: 'A', mode: 'insensitive' } }, { piid: { not: null } }, { fain: { equals: null } }],
     });
   });
@@ -221,10 +268,12 @@ describe('filter errors name the offending node', () => {
   }
 
   it('GraphQL paths: filter.and[1].or[0]', () => {
-    const e = error(() => compileFilter('Award', fromGraphqlFilter({ and: [{ field: 'type', equals: 'A' }, { or: [{ field: 'nope', equals: 'x' }] }] })));
-    expect(e.message).toMatch(/^filter\.and\[1\]\.or\[0\]\.field: unknown field "nope"/);
-    expect(e.extensions.inputPath).toEqual(['filter', 'and', 1, 'or', 0, 'field']);
-    const two = error(() => fromGraphqlFilter({ and: [{ field: 'type', equals: 'A', in: ['B'] }] }));
-    expect(two.message).toMatch(/^filter\.and\[0\]: give exactly one/);
+    const e = error(() => filterOf('Award', { and: [{ type: { equals: 'A' } }, { or: [{ nope: { equals: 'x' } }] }] }));
+    expect(e.message).toMatch(/^filter\.and\[1\]\.or\[0\]\.nope: unknown field "nope"; known fields: .*totalObligation/);
+    expect(e.extensions.inputPath).toEqual(['filter', 'and', 1, 'or', 0, 'nope']);
+    const value = error(() => compileFilter('Award', filterOf('Award', { or: [{ type: { equals: 'A' } }, { recipient: { recipientName: { lt: 'x' }, businessCategories: { equals: 'x' } } }] }), 'graphql'));
+    expect(value.message).toMatch(/^filter\.or\[1\]\.recipient\.businessCategories\.equals: /);
+    const list = error(() => compileFilter('Award', filterOf('Award', { totalObligation: { in: ['1', 'x'] } }), 'graphql'));
+    expect(list.message).toMatch(/^filter\.totalObligation\.in\[1\]: expected a number/);
   });
 });

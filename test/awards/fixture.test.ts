@@ -6,8 +6,8 @@ import { loadAwardSamples, rest } from './samples.js';
 
 const AwardsFixtureTotalsByType = graphql(`
   query AwardsFixtureTotalsByType {
-    awardTotals(field: "totalObligation", group: ["typeDescription"], dataset: "usaspending-fixture") {
-      rows { item aggregate }
+    awardTotals(field: TOTAL_OBLIGATION, groupBy: [TYPE_DESCRIPTION], dataset: "usaspending-fixture") {
+      nodes { item sum }
     }
   }
 `);
@@ -80,7 +80,7 @@ describe('upstream expectations', () => {
   it('GraphQL awardTotals gives the same', async () => {
     const result = await execute(AwardsFixtureTotalsByType);
     expect(result.errors).toBeUndefined();
-    expect(result.data!.awardTotals.rows).toContainEqual({ item: 'Cooperative Agreement', aggregate: '954392.01' });
+    expect(result.data!.awardTotals.nodes).toContainEqual({ item: 'Cooperative Agreement', sum: '954392.01' });
   });
 
   it('lists awards with page metadata, nested agency, recipient and location', async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { compileFilter } from '../../src/awards/query/filter/compile.js';
 import { parseRestFilters } from '../../src/awards/query/filter/rest.js';
-import { fromGraphqlFilter } from '../../src/awards/query/filter/graphql.js';
+import { filterOf } from '../../src/awards/schema/inputs/filter.js';
 import { graphql } from '../gql/index.js';
 import type { AwardFilter } from '../gql/graphql.js';
 import { execute } from '../helpers.js';
@@ -11,9 +11,9 @@ import { loadAwardSamples, rest } from './samples.js';
 
 const AwardsFuzzFilter = graphql(`
   query AwardsFuzzFilter($f: AwardFilter) {
-    awards(filter: $f, limit: 3) {
+    awards(filter: $f, first: 3) {
       totalCount
-      nodes { id recipient { recipientName } }
+      nodes { rowId recipient { recipientName } }
     }
   }
 `);
@@ -60,23 +60,31 @@ const { tree } = fc.letrec<{ tree: unknown; group: unknown }>((tie) => ({
 }));
 const filters = fc.oneof(fc.array(tree, { maxLength: 4 }), scalar);
 
-const gqlKeys = ['equals', 'lessThan', 'in', 'range', 'contains', 'containedBy', 'overlap', 'lengthGreaterThan', 'isNull', 'search', 'fy'];
+const gqlOps = ['equals', 'lt', 'gte', 'in', 'range', 'contains', 'startsWith', 'hasAll', 'containedBy', 'overlap', 'lengthGt', 'isNull', 'fy', 'rangeIntersect'];
+const gqlFields = ['type', 'rowId', 'totalObligation', 'dateSigned', 'createDate', 'recipient.businessCategories', 'recipient.location.stateCode', 'awardingAgency.toptierFlag', 'nope', 'recipient'];
+const gqlValue = (op: string, v: string | number | boolean | string[]): unknown => {
+  const text = Array.isArray(v) ? (v[0] ?? '') : String(v);
+  if (['in', 'hasAll', 'containedBy', 'overlap'].includes(op)) return Array.isArray(v) ? v : [text];
+  if (op === 'range') return typeof v === 'number' ? { from: String(v) } : { from: text, to: text };
+  if (op === 'lengthGt') return typeof v === 'number' ? v : 1;
+  if (op === 'fy') return [typeof v === 'number' ? v : 2017];
+  if (op === 'isNull') return Boolean(v);
+  if (op === 'rangeIntersect') return typeof v === 'number' ? { endField: 'PERIOD_OF_PERFORMANCE_CURRENT_END_DATE', fy: v } : { endField: 'DATE_SIGNED', from: text };
+  return text;
+};
 const { gtree } = fc.letrec<{ gtree: unknown }>((tie) => ({
   gtree: fc.oneof(
     { depthSize: 'small' },
     fc.record(
       {
-        field: fc.constantFrom('type', 'totalObligation', 'dateSigned', 'recipient.businessCategories', 'recipient.location.stateCode', 'nope', 'recipient'),
-        op: fc.constantFrom(...gqlKeys),
+        field: fc.constantFrom(...gqlFields),
+        op: fc.constantFrom(...gqlOps),
         v: fc.oneof(fc.string({ maxLength: 8 }), fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 }), fc.integer({ min: -5, max: 3000 }), fc.boolean()),
       },
       { requiredKeys: ['field', 'op', 'v'] },
-    ).map(({ field, op, v }) => {
-      const listOps = ['in', 'range', 'contains', 'containedBy', 'overlap'];
-      const intOps = ['lengthGreaterThan', 'fy'];
-      const coerced = listOps.includes(op) ? (Array.isArray(v) ? v : [String(v)]) : intOps.includes(op) ? (typeof v === 'number' ? v : 1) : op === 'isNull' ? Boolean(v) : String(v);
-      return { field, [op]: coerced };
-    }),
+    ).map(({ field, op, v }) => field.split('.').reduceRight<unknown>((inner, segment) => ({ [segment]: inner }), { [op]: gqlValue(op, v) })),
+    fc.record({ recipientExists: fc.boolean() }),
+    fc.record({ search: fc.record({ text: fc.string({ maxLength: 8 }), fields: fc.array(fc.constantFrom('DESCRIPTION', 'RECIPIENT_RECIPIENT_NAME', 'PIID'), { maxLength: 2 }) }) }),
     fc.record({ and: fc.array(tie('gtree'), { maxLength: 3 }) }),
     fc.record({ or: fc.array(tie('gtree'), { maxLength: 3 }) }),
     fc.record({ not: tie('gtree') }),
@@ -186,7 +194,7 @@ describe('random filter trees', () => {
     fc.assert(
       fc.property(gtree, (filter) => {
         try {
-          compileFilter('Award', fromGraphqlFilter(filter as never));
+          compileFilter('Award', filterOf('Award', filter as Record<string, unknown>), 'graphql');
         } catch (error) {
           if (!(error instanceof UserError) || !error.message.startsWith('filter')) throw error;
         }

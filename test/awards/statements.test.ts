@@ -1,83 +1,111 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adapter } from '../../src/db.js';
 import { graphql } from '../gql/index.js';
 import { execute } from '../helpers.js';
+import { statementLog } from '../statements.js';
 import { loadAwardSamples, rest } from './samples.js';
 
-/** Counts SQL statements reaching the database driver (PGlite client or pg pool): no mocking, only observation. */
-function statementCounter() {
-  let count = 0;
-  let restore: () => void;
-  if (adapter.kind === 'pglite') {
-    const client = (adapter.factory as unknown as { client: { query: (...args: unknown[]) => Promise<unknown> } }).client;
-    const original = client.query;
-    client.query = function (this: unknown, ...args: unknown[]) {
-      count += 1;
-      return original.apply(this, args);
-    };
-    restore = () => {
-      client.query = original;
-    };
-  } else {
-    const proto = pg.Pool.prototype as unknown as { query: (...args: unknown[]) => unknown };
-    const original = proto.query;
-    proto.query = function (this: unknown, ...args: unknown[]) {
-      count += 1;
-      return original.apply(this, args);
-    };
-    restore = () => {
-      proto.query = original;
-    };
-  }
-  return {
-    async measure(run: () => Promise<unknown>): Promise<number> {
-      count = 0;
-      await run();
-      return count;
-    },
-    restore: () => restore(),
-  };
-}
 
 const AwardsNestedList = graphql(`
-  query AwardsNestedList($limit: Int) {
-    awards(limit: $limit, order: ["id"]) {
+  query AwardsNestedList($first: Int) {
+    awards(first: $first, orderBy: [{ field: ROW_ID }]) {
       totalCount
-      nodes {
-        id
-        totalObligation
-        awardingAgency { toptierAgency { name } subtierAgency { name } }
-        fundingAgency { toptierAgency { name } }
-        recipient { recipientName location { stateCode cityName } }
-        placeOfPerformance { stateCode countryName }
+      edges {
+        cursor
+        node {
+          id
+          totalObligation
+          awardingAgency { id toptierAgency { name } subtierAgency { name } }
+          fundingAgency { toptierAgency { name } }
+          recipient { recipientName location { stateCode cityName } }
+          transactions(first: 2) { totalCount nodes { rowId federalActionObligation awardingAgency { toptierAgency { name } } } }
+        }
       }
+      nodes { rowId placeOfPerformance { stateCode countryName } }
     }
   }
 `);
 
-let counter: ReturnType<typeof statementCounter>;
+const AwardsAutocompleteOneField = graphql(`
+  query AwardsAutocompleteOneField {
+    autocomplete(fields: [RECIPIENT_RECIPIENT_NAME], value: "a", limit: 20) {
+      values
+      matchedObjects { rowId recipient { recipientName } awardingAgency { toptierAgency { name } } }
+    }
+  }
+`);
+
+const AwardsAutocompleteThreeFields = graphql(`
+  query AwardsAutocompleteThreeFields {
+    autocomplete(fields: [RECIPIENT_RECIPIENT_NAME, DESCRIPTION, AWARDING_AGENCY_TOPTIER_AGENCY_NAME], value: "a", limit: 20) {
+      values
+      matchedObjects { rowId recipient { recipientName } awardingAgency { toptierAgency { name } } }
+    }
+  }
+`);
+
+const AwardsOneTotals = graphql(`
+  query AwardsOneTotals {
+    awardTotals(field: TOTAL_OBLIGATION, groupBy: [TYPE], filter: { totalObligation: { gt: "0" } }) {
+      nodes { item sum }
+    }
+  }
+`);
+
+const AwardsFourTotalsUnfiltered = graphql(`
+  query AwardsFourTotalsUnfiltered {
+    a: awardTotals(field: TOTAL_OBLIGATION, groupBy: [TYPE]) { nodes { sum } }
+    b: awardTotals(field: TOTAL_OBLIGATION, groupBy: [TYPE], aggregates: [AVG]) { nodes { avg } }
+    c: awardTotals(field: TOTAL_OBLIGATION, groupBy: [TYPE], aggregates: [MIN]) { nodes { min } }
+    d: awardTotals(field: TOTAL_OBLIGATION, groupBy: [TYPE], aggregates: [MAX]) { totalCount nodes { max } }
+  }
+`);
+
+const AwardsFourTotals = graphql(`
+  query AwardsFourTotals {
+    sum: awardTotals(field: TOTAL_OBLIGATION, groupBy: [TYPE], filter: { totalObligation: { gt: "0" } }) {
+      nodes { item sum }
+    }
+    avg: awardTotals(field: TOTAL_OBLIGATION, aggregates: [AVG], groupBy: [TYPE], filter: { totalObligation: { gt: "0" } }) {
+      nodes { item avg }
+    }
+    minMax: awardTotals(field: TOTAL_OBLIGATION, aggregates: [MIN, MAX], groupBy: [TYPE], filter: { totalObligation: { gt: "0" } }) {
+      totalCount
+      nodes { item min max }
+    }
+    count: awardTotals(field: TOTAL_OBLIGATION, aggregates: [COUNT], groupBy: [TYPE], filter: { totalObligation: { gt: "0" } }) {
+      nodes { item count sum }
+    }
+  }
+`);
+
+let counter: ReturnType<typeof statementLog>;
 
 beforeAll(async () => {
   await loadAwardSamples();
-  counter = statementCounter();
+  counter = statementLog();
 });
 
 afterAll(() => counter.restore());
 
+/** Statements of one run, after a warm-up run (so one-off work such as saving a request does not count). */
+async function statements(run: () => Promise<unknown>): Promise<number> {
+  await run();
+  return counter.measure(run);
+}
+
 describe('nested award lists cost a fixed number of SQL statements', () => {
-  it('GraphQL: 2 rows and 200 rows take the same number of statements', async () => {
-    const run = (limit: number) => async () => {
-      const result = await execute(AwardsNestedList, { limit });
+  it('GraphQL: 2 rows and 50 rows take the same number of statements', async () => {
+    const run = (first: number) => async () => {
+      const result = await execute(AwardsNestedList, { first });
       expect(result.errors).toBeUndefined();
-      expect(result.data!.awards.nodes.length).toBe(Math.min(limit, result.data!.awards.totalCount));
+      expect(result.data!.awards.edges.length).toBe(Math.min(first, result.data!.awards.totalCount));
+      expect(result.data!.awards.nodes.length).toBe(result.data!.awards.edges.length);
     };
-    await run(2)();
-    const small = await counter.measure(run(2));
-    const large = await counter.measure(run(200));
+    const small = await statements(run(2));
+    const large = await statements(run(50));
     expect(small).toBeGreaterThan(0);
     expect(large).toBe(small);
-    expect(large).toBeLessThanOrEqual(12);
+    expect(large).toBeLessThanOrEqual(14);
   });
 
   it('REST: 2 rows and 200 rows take the same number of statements', async () => {
@@ -91,5 +119,48 @@ describe('nested award lists cost a fixed number of SQL statements', () => {
     const small = await counter.measure(run(2));
     const large = await counter.measure(run(200));
     expect(large).toBe(small);
+  });
+});
+
+describe('batched lookups', () => {
+  it('autocomplete with matched objects: three fields cost what one field costs', async () => {
+    let one: Awaited<ReturnType<typeof execute<unknown, unknown>>> | undefined;
+    let three: typeof one;
+    const single = await statements(async () => {
+      one = await execute(AwardsAutocompleteOneField);
+    });
+    const triple = await statements(async () => {
+      three = await execute(AwardsAutocompleteThreeFields);
+    });
+    expect(one!.errors).toBeUndefined();
+    expect(three!.errors).toBeUndefined();
+    const fields = (three!.data as { autocomplete: { values: string[]; matchedObjects: unknown[] }[] }).autocomplete;
+    expect(fields).toHaveLength(3);
+    expect(fields.every((field) => field.matchedObjects.length > 0)).toBe(true);
+    expect(triple).toBe(single);
+    expect(single).toBeLessThanOrEqual(8);
+  });
+
+  it('four aliased awardTotals of one filter and grouping share one statement', async () => {
+    let four: Awaited<ReturnType<typeof execute<unknown, unknown>>> | undefined;
+    const single = await statements(() => execute(AwardsOneTotals));
+    const quadruple = await statements(async () => {
+      four = await execute(AwardsFourTotals);
+    });
+    expect(four!.errors).toBeUndefined();
+    const data = four!.data as Record<string, { nodes: Record<string, string | null>[] }>;
+    expect(data.sum!.nodes.length).toBeGreaterThan(1);
+    expect(data.minMax!.nodes[0]!.min).not.toBeNull();
+    expect(data.count!.nodes[0]!.count).not.toBeNull();
+    expect(data.count!.nodes[0]!.sum).toBeNull();
+    expect(quadruple).toBe(single);
+    // The dataset scope, the filter's ids and the aggregate; without a filter, two.
+    expect(single).toBeLessThanOrEqual(3);
+    const unfiltered = await statements(async () => {
+      const result = await execute(AwardsFourTotalsUnfiltered);
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.d.nodes.length).toBe(result.data!.d.totalCount);
+    });
+    expect(unfiltered).toBeLessThanOrEqual(2);
   });
 });

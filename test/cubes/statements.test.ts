@@ -1,43 +1,9 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adapter, db } from '../../src/db.js';
+import { db } from '../../src/db.js';
 import { graphql } from '../gql/index.js';
 import { execute } from '../helpers.js';
+import { statementLog } from '../statements.js';
 
-/** Counts SQL statements reaching the database driver (PGlite client or pg pool): no mocking, only observation. */
-function statementCounter() {
-  let count = 0;
-  let restore: () => void;
-  if (adapter.kind === 'pglite') {
-    const client = (adapter.factory as unknown as { client: { query: (...args: unknown[]) => Promise<unknown> } }).client;
-    const original = client.query;
-    client.query = function (this: unknown, ...args: unknown[]) {
-      count += 1;
-      return original.apply(this, args);
-    };
-    restore = () => {
-      client.query = original;
-    };
-  } else {
-    const proto = pg.Pool.prototype as unknown as { query: (...args: unknown[]) => unknown };
-    const original = proto.query;
-    proto.query = function (this: unknown, ...args: unknown[]) {
-      count += 1;
-      return original.apply(this, args);
-    };
-    restore = () => {
-      proto.query = original;
-    };
-  }
-  return {
-    async measure(run: () => Promise<unknown>): Promise<number> {
-      count = 0;
-      await run();
-      return count;
-    },
-    restore: () => restore(),
-  };
-}
 
 const CubesWithModels = graphql(`
   query CubeStatementsList($first: Int!) {
@@ -98,7 +64,7 @@ const CubeFacts = graphql(`
   }
 `);
 
-let counter: ReturnType<typeof statementCounter>;
+let counter: ReturnType<typeof statementLog>;
 
 /** A new updatedAt makes every cached model and cardinality stale, as a reload does. */
 async function touchCubes() {
@@ -106,7 +72,7 @@ async function touchCubes() {
 }
 
 beforeAll(() => {
-  counter = statementCounter();
+  counter = statementLog();
 });
 
 afterAll(() => counter.restore());

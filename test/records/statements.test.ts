@@ -1,45 +1,15 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adapter } from '../../src/db.js';
 import { graphql } from '../gql/index.js';
 import { execute } from '../helpers.js';
+import { statementLog } from '../statements.js';
 import { exported } from './expected.js';
 import { GEONAMES, geonames } from './fixture.js';
 
-/** Records the SQL statements reaching the database driver (PGlite client or pg pool): only observation. */
-function statementLog() {
-  const log: string[] = [];
-  const textOf = (arg: unknown) => (typeof arg === 'string' ? arg : String((arg as { text?: unknown } | undefined)?.text ?? ''));
-  let restore: () => void;
-  if (adapter.kind === 'pglite') {
-    const client = (adapter.factory as unknown as { client: { query: (...args: unknown[]) => Promise<unknown> } }).client;
-    const original = client.query;
-    client.query = function (this: unknown, ...args: unknown[]) {
-      log.push(textOf(args[0]));
-      return original.apply(this, args);
-    };
-    restore = () => {
-      client.query = original;
-    };
-  } else {
-    const proto = pg.Pool.prototype as unknown as { query: (...args: unknown[]) => unknown };
-    const original = proto.query;
-    proto.query = function (this: unknown, ...args: unknown[]) {
-      log.push(textOf(args[0]));
-      return original.apply(this, args);
-    };
-    restore = () => {
-      proto.query = original;
-    };
-  }
-  return {
-    async measure(run: () => Promise<unknown>): Promise<{ count: number; datasetLookups: number }> {
-      log.length = 0;
-      await run();
-      return { count: log.length, datasetLookups: log.filter((sql) => sql.includes('FROM record_field f WHERE f.dataset_id = d.id')).length };
-    },
-    restore: () => restore(),
-  };
+
+/** Statements a request sends, and how many of them look a dataset up. */
+async function measure(run: () => Promise<unknown>): Promise<{ count: number; datasetLookups: number }> {
+  const sql = await statements.statements(run);
+  return { count: sql.length, datasetLookups: sql.filter((text) => text.includes('FROM record_field f WHERE f.dataset_id = d.id')).length };
 }
 
 const OneSearch = graphql(`
@@ -109,11 +79,11 @@ const ids = exported.slice(0, 5).map((r) => r.recordid);
 
 describe('records GraphQL costs a fixed number of SQL statements', () => {
   it('looks a dataset up once however many aliases name it, each alias adding only its page', async () => {
-    const one = await statements.measure(async () => {
+    const one = await measure(async () => {
       const result = await execute(OneSearch, { d: GEONAMES, first: 2 });
       expect(result.data?.a?.nodes).toHaveLength(2);
     });
-    const three = await statements.measure(async () => {
+    const three = await measure(async () => {
       const result = await execute(ThreeSearches, { d: GEONAMES, first: 2 });
       expect(result.errors).toBeUndefined();
       expect(result.data?.c?.nodes).toHaveLength(2);
@@ -127,17 +97,17 @@ describe('records GraphQL costs a fixed number of SQL statements', () => {
       const result = await execute(OneSearch, { d: GEONAMES, first });
       expect(result.data?.a?.nodes).toHaveLength(first);
     };
-    const small = await statements.measure(run(2));
-    const large = await statements.measure(run(50));
+    const small = await measure(run(2));
+    const large = await measure(run(50));
     expect(large).toEqual(small);
   });
 
   it('loads 5 record lookups in the statements of 1', async () => {
-    const one = await statements.measure(async () => {
+    const one = await measure(async () => {
       const result = await execute(OneRecord, { d: GEONAMES, a: ids[0]! });
       expect(result.data?.a?.recordId).toBe(ids[0]);
     });
-    const five = await statements.measure(async () => {
+    const five = await measure(async () => {
       const result = await execute(FiveRecords, { d: GEONAMES, a: ids[0]!, b: ids[1]!, c: ids[2]!, e: ids[3]!, f: ids[4]! });
       expect(result.data?.f?.recordId).toBe(ids[4]);
     });
@@ -146,7 +116,7 @@ describe('records GraphQL costs a fixed number of SQL statements', () => {
   });
 
   it('shares one dataset lookup between records, record, analyze, geocluster and dataset', async () => {
-    const every = await statements.measure(async () => {
+    const every = await measure(async () => {
       const result = await execute(EveryDoor, { d: GEONAMES, a: ids[0]! });
       expect(result.errors).toBeUndefined();
       expect(result.data?.dataset?.recordFields.length).toBeGreaterThan(5);
@@ -160,8 +130,8 @@ describe('records GraphQL costs a fixed number of SQL statements', () => {
       const length = result.data!.datasets.nodes.length;
       expect(first === 2 ? length === 2 : length > 5).toBe(true);
     };
-    const small = await statements.measure(plain(2));
-    expect(await statements.measure(plain(20))).toEqual(small);
+    const small = await measure(plain(2));
+    expect(await measure(plain(20))).toEqual(small);
     expect(small.count).toBe(1);
     const withFields = (first: number) => async () => {
       const result = await execute(CatalogByFamily, { first });
@@ -170,8 +140,8 @@ describe('records GraphQL costs a fixed number of SQL statements', () => {
       expect(nodes[0]!.family).toBe('RECORDS');
       expect(nodes[0]!.recordFields.length).toBeGreaterThan(0);
     };
-    const two = await statements.measure(withFields(2));
-    expect(await statements.measure(withFields(20))).toEqual(two);
+    const two = await measure(withFields(2));
+    expect(await measure(withFields(20))).toEqual(two);
     expect(two.count).toBe(3);
   });
 });

@@ -33,12 +33,6 @@ export function awardCategory(type: string | null | undefined): string | null {
   return null;
 }
 
-/** Federal fiscal year of a date: the calendar year, plus one from October. */
-export function fiscalYearOf(date: Date | null): number | null {
-  if (!date) return null;
-  return date.getUTCMonth() >= 9 ? date.getUTCFullYear() + 1 : date.getUTCFullYear();
-}
-
 /** Takes `n` ids from the table's own sequence, so rows can reference each other before they are written. */
 export async function reserveIds(tx: Tx, table: AwardTable, n: number): Promise<number[]> {
   if (n === 0) return [];

@@ -4,6 +4,7 @@ import { open, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from '../../db.js';
+import { fiscalYearOf } from '../../shared/fiscal.js';
 import { readCsv } from '../../shared/ingest/csv.js';
 import type { Loader } from '../../shared/ingest/types.js';
 import {
@@ -12,7 +13,6 @@ import {
   blank,
   bumpSequences,
   codeAndName,
-  fiscalYearOf,
   inBatches,
   money,
   parseDate,

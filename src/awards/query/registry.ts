@@ -63,6 +63,7 @@ export const models: Record<ModelName, ModelDef> = {
       s('certifiedDate', 'date'),
       s('createDate', 'datetime'),
       s('updateDate', 'datetime'),
+      s('dataSource', 'string'),
     ],
     relations: [
       ...agencyRelations,
@@ -86,6 +87,12 @@ export const models: Record<ModelName, ModelDef> = {
       s('fiscalYear', 'int'),
       s('createDate', 'datetime'),
       s('updateDate', 'datetime'),
+      s('dataSource', 'string'),
+      s('usaspendingUniqueTransactionId', 'string'),
+      s('periodOfPerformanceStartDate', 'date'),
+      s('periodOfPerformanceCurrentEndDate', 'date'),
+      s('lastModifiedDate', 'date'),
+      s('certifiedDate', 'date'),
     ],
     relations: [r('award', 'Award'), ...agencyRelations, r('recipient', 'Recipient'), r('placeOfPerformance', 'Location')],
   },
@@ -201,6 +208,13 @@ export function resolvePath(root: ModelName, raw: unknown, inputPath: (string | 
   throw badInput(`${fmtPath(inputPath)}: unknown field "${raw}" on ${root}`, inputPath);
 }
 
+/** A path ending on a relation as the related row's id: USAspending compares, orders and groups relations by key. */
+export function relationKey(path: ResolvedPath): ResolvedPath {
+  if (path.scalar) return path;
+  const model = models[path.relations[path.relations.length - 1]!.target];
+  return { path: `${path.path}.id`, relations: path.relations, scalar: model.scalars.find((sc) => sc.name === 'id')!, model };
+}
+
 /** Renders ["filter", "and", 2, "field"] as "filter.and[2].field". */
 export function fmtPath(path: (string | number)[]): string {
   let out = '';
@@ -212,3 +226,36 @@ export function fmtPath(path: (string | number)[]): string {
 }
 
 export { snake as toSnake };
+
+export interface FieldPath {
+  /** Dotted path, e.g. "recipient.location.stateCode". */
+  path: string;
+  scalar: ScalarDef;
+}
+
+/**
+ * Every scalar path of a root model crossing at most `maxRelations` relations, never returning to a model already
+ * on the path (so no parentAward or award.parentAward chains): the fields GraphQL enums offer.
+ */
+export function fieldPaths(root: ModelName, maxRelations = 2): FieldPath[] {
+  const out: FieldPath[] = [];
+  const walk = (model: ModelDef, prefix: string, visited: ModelName[]) => {
+    for (const scalar of model.scalars) out.push({ path: prefix + scalar.name, scalar });
+    if (visited.length > maxRelations) return;
+    for (const relation of model.relations) {
+      if (visited.includes(relation.target)) continue;
+      walk(models[relation.target], `${prefix}${relation.name}.`, [...visited, relation.target]);
+    }
+  };
+  walk(models[root], '', [root]);
+  return out;
+}
+
+/** GraphQL enum value of a path: "recipient.location.stateCode" → RECIPIENT_LOCATION_STATE_CODE; `id` reads ROW_ID. */
+export function enumName(path: string): string {
+  return path
+    .split('.')
+    .map((segment) => (segment === 'id' ? 'rowId' : segment))
+    .map((segment) => segment.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase())
+    .join('_');
+}

@@ -5,9 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { db } from '../../db.js';
-import type { FilterNode } from '../query/filter/ast.js';
+import type { FilterNode } from '../../shared/filter/ast.js';
 import { awardInclude, buildWhere, datasetIds, type Scope } from '../query/queries.js';
 import { awardJson, type Json } from './serialize.js';
+import type { Dialect } from '../query/filter/compile.js';
+
+type DownloadRequest = { filter: FilterNode | null; dataset: string | null; dialect?: Dialect };
 
 const dir = join(process.env.SPENDGRAPH_DOWNLOAD_DIR ?? join(tmpdir(), 'spendgraph-downloads'));
 const running = new Map<string, Promise<void>>();
@@ -64,7 +67,7 @@ const namePattern = /^v1_awards_([0-9a-f]{1,64})_([0-9a-f]{12})\.csv$/;
 export type DownloadState = { status: 'ready' } | { status: 'queued' } | { status: 'failed'; message: string };
 
 /** Where the CSV `file` stands; starts generating it in the background when nothing is there yet. */
-export function ensureDownload(file: string, request: { filter: FilterNode | null; dataset: string | null }, scope: Scope): DownloadState {
+export function ensureDownload(file: string, request: DownloadRequest, scope: Scope): DownloadState {
   if (!namePattern.test(file)) throw new Error(`not a download file name: ${file}`);
   if (existsSync(join(dir, file))) return { status: 'ready' };
   const failure = failed.get(file);
@@ -89,13 +92,13 @@ export async function waitForDownloads(): Promise<void> {
 }
 
 /** Streams pages of 1000 awards (keyset on id) into a temporary file, renamed into place when complete. */
-async function generate(file: string, request: { filter: FilterNode | null; dataset: string | null }, scope: Scope): Promise<void> {
+async function generate(file: string, request: DownloadRequest, scope: Scope): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const target = join(dir, file);
   const part = `${target}.${process.pid}.part`;
   const out = createWriteStream(part);
   try {
-    const where = await buildWhere('Award', request.filter, request.dataset, scope);
+    const where = await buildWhere('Award', request.filter, request.dataset, scope, request.dialect);
     const write = async (line: string) => {
       if (!out.write(line)) await once(out, 'drain');
     };

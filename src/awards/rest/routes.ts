@@ -2,9 +2,9 @@ import type { Context, Hono } from 'hono';
 import { principalOf } from '../../access/middleware.js';
 import { visibleDatasets } from '../../access/principal.js';
 import { db } from '../../db.js';
-import { badInput, notFound } from '../../errors.js';
+import { UserError, badInput, notFound } from '../../errors.js';
 import { withErrorEnvelope, type ErrorEnvelope } from '../../shared/dialect.js';
-import { stripLocations, type FilterNode } from '../query/filter/ast.js';
+import { stripLocations, type FilterNode } from '../../shared/filter/ast.js';
 import { parseQueryFilters, parseRestFilters } from '../query/filter/rest.js';
 import {
   aggregates,
@@ -70,7 +70,7 @@ function listOption(value: unknown, name: string): string[] | undefined {
 }
 
 function bool(value: unknown): boolean {
-  return value === true || value === 'true' || value === 'True' || value === '1';
+  return value === true || value === 1 || value === 'true' || value === 'True' || value === '1';
 }
 
 function pick(input: Input, key: string): unknown {
@@ -116,7 +116,8 @@ function listHandler(root: RootModel, endpoint: string) {
       const stored = await listRequest(input, endpoint);
       const paging = clampPage(pick(input, 'page'), pick(input, 'limit'));
       const list = await prepareList(root, stored, paging, visibleDatasets(principalOf(c)));
-      const [{ rows, hasNextPage, hasPreviousPage }, count] = await Promise.all([listRows(list), countRows(list)]);
+      const extra = root === 'Award' && stored.verbose ? { include: awardDetailInclude } : {};
+      const [{ rows, hasNextPage, hasPreviousPage }, count] = await Promise.all([listRows(list, extra), countRows(list)]);
       const req = await saveRequest(endpoint, stored);
       const toJson = root === 'Award' ? awardJson : transactionJson;
       const defaults = root === 'Award' ? defaultAwardFields : defaultTransactionFields;
@@ -128,6 +129,10 @@ function listHandler(root: RootModel, endpoint: string) {
     });
 }
 
+/** What an award's detail (and a verbose list) shows beyond a list row: its latest transaction. */
+const awardDetailInclude = { ...awardInclude, latestTransaction: { include: awardInclude } } as const;
+
+/** One award or transaction; upstream's tests also POST here (with `fields` or `verbose`, which detail ignores). */
 function detailHandler(root: RootModel) {
   return (c: Context) =>
     guarded(c, async () => {
@@ -137,7 +142,7 @@ function detailHandler(root: RootModel) {
       const where = { id, dataset: { is: visibleDatasets(principalOf(c)) } };
       const row =
         root === 'Award'
-          ? await db.award.findFirst({ where, include: awardInclude })
+          ? await db.award.findFirst({ where, include: awardDetailInclude })
           : await db.transaction.findFirst({ where, include: transactionInclude });
       if (!row) throw notFound(`No ${root.toLowerCase()} with id ${id}`);
       const input = await readInput(c);
@@ -198,15 +203,16 @@ function totalsHandler(root: RootModel, endpoint: string) {
       const input = await readInput(c);
       const stored = await totalsRequest(input, endpoint);
       const paging = clampPage(pick(input, 'page'), pick(input, 'limit'));
-      const result = await totals(root, stored, paging, visibleDatasets(principalOf(c)));
+      const window = { offset: (paging.page - 1) * paging.limit, limit: paging.limit };
+      const result = await totals(root, stored, window, visibleDatasets(principalOf(c)));
       const req = await saveRequest(endpoint, stored);
       return c.json({
         page_metadata: {
           count: result.totalCount,
-          page: result.page,
+          page: paging.page,
           has_next_page: result.hasNextPage,
           has_previous_page: result.hasPreviousPage,
-          ...pageLinks(c, result.page, result.hasNextPage, req),
+          ...pageLinks(c, paging.page, result.hasNextPage, req),
         },
         req,
         results: result.rows.map((row) => ({
@@ -238,19 +244,40 @@ function autocompleteHandler(root: RootModel) {
         value: String(body.value),
         mode,
         limit: clampPage(1, body.limit ?? 10).limit,
-        matchedObjects: bool(body.matched_objects),
         filter: parseRestFilters(body.filters),
         dataset: typeof body.dataset === 'string' ? body.dataset : null,
       }, visibleDatasets(principalOf(c)));
-      const toJson = root === 'Award' ? awardJson : transactionJson;
+      const matched = bool(body.matched_objects) ? await matchedObjects(root, result.ids) : null;
+      const keys = answerOrder(body.fields as string[], matched !== null);
       return c.json({
-        results: result.results,
-        counts: result.counts,
-        ...(result.matched
-          ? { matched_objects: Object.fromEntries(Object.entries(result.matched).map(([k, rows]) => [k, rows.map((row) => toJson(row as Record<string, unknown>) as Json)])) }
-          : {}),
+        results: Object.fromEntries(keys.map((key) => [key, result.results[key]])),
+        counts: Object.fromEntries(keys.map((key) => [key, result.counts[key]])),
+        ...(matched ? { matched_objects: matched } : {}),
       });
     });
+}
+
+/**
+ * The order of fields in v1 autocomplete answers, which were filled as per-field queries finished: without matched
+ * objects, fields crossing fewer relations first; with them (every field reading the same relations), as asked.
+ */
+function answerOrder(fields: string[], matched: boolean): string[] {
+  const unique = [...new Set(fields)];
+  if (matched) return unique;
+  const hops = (field: string) => field.split(/__|\./).length - 1;
+  return unique.map((field, i) => ({ field, i })).sort((a, b) => hops(a.field) - hops(b.field) || a.i - b.i).map(({ field }) => field);
+}
+
+/** The matched rows of every field, read in one query, as REST objects per field. */
+async function matchedObjects(root: RootModel, ids: Record<string, number[]>): Promise<Record<string, Json[]>> {
+  const all = [...new Set(Object.values(ids).flat())];
+  const rows: Record<string, unknown>[] =
+    root === 'Award'
+      ? await db.award.findMany({ where: { id: { in: all } }, include: awardInclude })
+      : await db.transaction.findMany({ where: { id: { in: all } }, include: transactionInclude });
+  const toJson = root === 'Award' ? awardJson : transactionJson;
+  const byId = new Map(rows.map((row) => [row.id as number, toJson(row) as Json]));
+  return Object.fromEntries(Object.entries(ids).map(([field, list]) => [field, list.flatMap((id) => byId.get(id) ?? [])]));
 }
 
 function geocompleteHandler(c: Context) {
@@ -334,8 +361,10 @@ export function registerAwardsRoutes(app: Hono): void {
   both(app, 'post', '/api/v1/transactions/autocomplete/', autocompleteHandler('Transaction'));
   both(app, 'get', '/api/v1/awards/autocomplete/', (c) => Promise.resolve(c.json({ message: 'Autocomplete requests are POST only' }, 405)));
   app.get('/api/v1/download/files/:name', fileHandler);
-  both(app, 'get', '/api/v1/awards/:id/', detailHandler('Award'));
-  both(app, 'get', '/api/v1/transactions/:id/', detailHandler('Transaction'));
+  for (const method of ['get', 'post'] as const) {
+    both(app, method, '/api/v1/awards/:id/', detailHandler('Award'));
+    both(app, method, '/api/v1/transactions/:id/', detailHandler('Transaction'));
+  }
 }
 
 export { listRequest, totalsRequest };

@@ -1,84 +1,94 @@
 import { builder } from '../../builder.js';
 import { db } from '../../db.js';
-import { visibleDatasets } from '../../access/principal.js';
 import { notFound } from '../../errors.js';
+import { fiscalYearOf } from '../../shared/fiscal.js';
 import { AwardFilter } from './inputs/filter.js';
-import { pageInfoFields, pageSource, type PageSource } from './lib/pages.js';
-import { listRequestOf } from './lib/requests.js';
+import { orderByInput } from './inputs/fields.js';
+import { visibleRow } from './lib/node.js';
+import { transactionsOf } from './lib/transactions.js';
+import { TransactionRef } from './transaction.js';
+import { listLimits, reqOf, resolveList, type ListConnection } from './lib/requests.js';
 
-const fiscalYearOf = (date: Date | null) => (date ? (date.getUTCMonth() >= 9 ? date.getUTCFullYear() + 1 : date.getUTCFullYear()) : null);
-
-export const AwardRef = builder.prismaObject('Award', {
+export const AwardRef = builder.prismaNode('Award', {
   description: 'A federal award (contract, grant, loan, direct payment, ...): the summary of its transactions.',
+  id: { field: 'id' },
+  findUnique: (id, ctx) => visibleRow(id, ctx),
+  nullable: true,
   fields: (t) => ({
-    id: t.exposeID('id'),
+    rowId: t.exposeInt('id', { description: 'The award id of the source (the REST id: /api/v1/awards/{rowId}/).' }),
     type: t.exposeString('type', { nullable: true, description: 'Award type code, e.g. "B" (purchase order) or "05" (cooperative agreement).' }),
-    typeDescription: t.exposeString('typeDescription', { nullable: true }),
+    typeDescription: t.exposeString('typeDescription', { nullable: true, description: 'Award type in words, e.g. "Cooperative Agreement".' }),
     category: t.exposeString('category', { nullable: true, description: 'contract, grant, loans, direct payment, other.' }),
     piid: t.exposeString('piid', { nullable: true, description: 'Procurement Instrument Identifier (contracts).' }),
     fain: t.exposeString('fain', { nullable: true, description: 'Federal Award Identification Number (assistance).' }),
     uri: t.exposeString('uri', { nullable: true, description: 'Unique record id of aggregate assistance records.' }),
-    totalObligation: t.expose('totalObligation', { type: 'Decimal', nullable: true }),
-    totalOutlay: t.expose('totalOutlay', { type: 'Decimal', nullable: true }),
-    potentialTotalValueOfAward: t.expose('potentialTotalValueOfAward', { type: 'Decimal', nullable: true }),
-    dateSigned: t.expose('dateSigned', { type: 'Date', nullable: true }),
+    totalObligation: t.expose('totalObligation', { type: 'Decimal', nullable: true, description: 'Amount obligated over all transactions.' }),
+    totalOutlay: t.expose('totalOutlay', { type: 'Decimal', nullable: true, description: 'Amount paid out.' }),
+    potentialTotalValueOfAward: t.expose('potentialTotalValueOfAward', { type: 'Decimal', nullable: true, description: 'Value if every option is exercised.' }),
+    dateSigned: t.expose('dateSigned', { type: 'Date', nullable: true, description: 'When the award was signed.' }),
     fiscalYear: t.int({ nullable: true, description: 'Federal fiscal year of dateSigned.', resolve: (award) => fiscalYearOf(award.dateSigned) }),
-    description: t.exposeString('description', { nullable: true }),
-    periodOfPerformanceStartDate: t.expose('periodOfPerformanceStartDate', { type: 'Date', nullable: true }),
-    periodOfPerformanceCurrentEndDate: t.expose('periodOfPerformanceCurrentEndDate', { type: 'Date', nullable: true }),
-    lastModifiedDate: t.expose('lastModifiedDate', { type: 'Date', nullable: true }),
-    certifiedDate: t.expose('certifiedDate', { type: 'Date', nullable: true }),
-    createDate: t.expose('createDate', { type: 'DateTime', nullable: true }),
-    updateDate: t.expose('updateDate', { type: 'DateTime', nullable: true }),
-    awardingAgency: t.relation('awardingAgency', { nullable: true }),
-    fundingAgency: t.relation('fundingAgency', { nullable: true }),
-    recipient: t.relation('recipient', { nullable: true }),
-    placeOfPerformance: t.relation('placeOfPerformance', { nullable: true }),
-    parentAward: t.relation('parentAward', { nullable: true }),
-    transactions: t.relation('transactions', {
-      description: 'The transactions of this award, latest action first.',
-      query: { orderBy: [{ actionDate: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }] },
-    }),
-  }),
-});
-
-const AwardPage = builder.objectRef<PageSource>('AwardPage').implement({
-  description: 'One page of awards with the total count and a `req` checksum that re-runs the request.',
-  fields: (t) => ({
-    ...pageInfoFields(t, 'Awards'),
-    nodes: t.prismaField({
-      type: ['Award'],
-      resolve: (query, { list }) =>
-        db.award.findMany({ ...query, where: list.where, orderBy: list.orderBy as never, skip: list.skip, take: list.take }),
-    }),
+    description: t.exposeString('description', { nullable: true, description: 'What the award is for.' }),
+    periodOfPerformanceStartDate: t.expose('periodOfPerformanceStartDate', { type: 'Date', nullable: true, description: 'Start of the period of performance.' }),
+    periodOfPerformanceCurrentEndDate: t.expose('periodOfPerformanceCurrentEndDate', { type: 'Date', nullable: true, description: 'Current end of the period of performance.' }),
+    lastModifiedDate: t.expose('lastModifiedDate', { type: 'Date', nullable: true, description: 'Last modification in the source.' }),
+    certifiedDate: t.expose('certifiedDate', { type: 'Date', nullable: true, description: 'When the agency certified the data.' }),
+    createDate: t.expose('createDate', { type: 'DateTime', nullable: true, description: 'When the source created the record.' }),
+    updateDate: t.expose('updateDate', { type: 'DateTime', nullable: true, description: 'When the source last updated the record.' }),
+    dataSource: t.exposeString('dataSource', { nullable: true, description: 'Where the source says the award came from, e.g. "DBR" (the DATA Act broker).' }),
+    latestSubmissionId: t.exposeInt('latestSubmissionId', { nullable: true, description: "Id of the source's latest submission for the award." }),
+    latestTransaction: t.relation('latestTransaction', { nullable: true, description: "The award's transaction with the latest action date." }),
+    awardingAgency: t.relation('awardingAgency', { nullable: true, description: 'The agency that made the award.' }),
+    fundingAgency: t.relation('fundingAgency', { nullable: true, description: 'The agency that pays for it.' }),
+    recipient: t.relation('recipient', { nullable: true, description: 'Who receives the award.' }),
+    placeOfPerformance: t.relation('placeOfPerformance', { nullable: true, description: 'Where the work is done.' }),
+    parentAward: t.relation('parentAward', { nullable: true, description: 'The award this one is ordered under (an IDV), if any.' }),
+    transactions: t.connection(
+      {
+        type: TransactionRef,
+        description: 'The transactions of this award, latest action first.',
+        args: { offset: t.arg.int({ required: false, description: 'Rows to skip (after `after`), for page-number UIs.' }) },
+        resolve: (award, args, ctx, info) => transactionsOf(award.id, args, ctx, info) as never,
+      },
+      { name: 'AwardTransactionConnection', description: 'A page of the transactions of one award (100 by default, at most 500).' },
+      { name: 'AwardTransactionEdge', description: 'A transaction of the award and its cursor.' },
+    ),
   }),
 });
 
 builder.queryFields((t) => ({
-  awards: t.field({
-    type: AwardPage,
-    description: 'Awards matching a filter, ordered and paged.',
-    args: {
-      filter: t.arg({ type: AwardFilter, required: false }),
-      order: t.arg.stringList({ required: false, description: 'Field paths, "-" in front for descending, e.g. ["-totalObligation"].' }),
-      page: t.arg.int({ required: false, defaultValue: 1, description: 'Page number from 1.' }),
-      limit: t.arg.int({ required: false, defaultValue: 100, description: 'Rows per page, clamped to 1..500.' }),
-      dataset: t.arg.string({ required: false, description: 'Only awards of this dataset.' }),
-      req: t.arg.string({ required: false, description: 'Re-run a stored request (its filter, order and dataset); paging stays live.' }),
+  awards: t.connection(
+    {
+      type: AwardRef,
+      description: 'Awards matching a filter, ordered, as a Relay connection (first/after, last/before, offset).',
+      args: {
+        filter: t.arg({ type: AwardFilter, required: false, description: 'Conditions the awards must meet.' }),
+        orderBy: t.arg({ type: [orderByInput('Award')], required: false, description: 'Sort keys in order of precedence; the row id breaks ties.' }),
+        offset: t.arg.int({ required: false, description: 'Rows to skip (after `after`), for page-number UIs.' }),
+        dataset: t.arg.string({ required: false, description: 'Only awards of this dataset.' }),
+        req: t.arg.string({ required: false, description: 'Re-run a stored request (its filter, order and dataset, from `req` here or in REST); paging stays live.' }),
+      },
+      resolve: (_root, args, ctx, info) => resolveList('Award', 'awards', args, ctx, info) as never,
     },
-    resolve: async (_root, args, ctx) => {
-      const { request, paging } = await listRequestOf('awards', args);
-      return pageSource('awards', 'Award', request, paging, visibleDatasets(ctx.principal));
+    {
+      name: 'AwardConnection',
+      description: `A page of awards (${listLimits.defaultSize} unless first or last says otherwise, at most ${listLimits.maxSize}).`,
+      fields: (c) => ({
+        req: c.string({
+          description: 'A checksum of this request (filter, order, dataset): pass it as `req` (GraphQL or REST) to re-run it with any page.',
+          resolve: (connection) => reqOf(connection as unknown as ListConnection<unknown>),
+        }),
+      }),
     },
-  }),
+    { name: 'AwardEdge', description: 'An award and its cursor.' },
+  ),
   award: t.prismaField({
     type: 'Award',
-    description: 'One award by id; NOT_FOUND when there is none.',
-    args: { id: t.arg.id({ required: true }) },
-    resolve: async (query, _root, { id }, ctx) => {
-      const n = /^\d{1,9}$/.test(String(id)) ? Number(id) : -1;
-      const award = await db.award.findFirst({ ...query, where: { id: n, dataset: { is: visibleDatasets(ctx.principal) } } });
-      if (!award) throw notFound(`no award with id ${String(id).slice(0, 40)}`);
+    nullable: true,
+    description: 'One award by its row id (the REST id); null with a NOT_FOUND error when there is none. Use `node(id)` for global ids.',
+    args: { rowId: t.arg.int({ required: true, description: 'The award id of the source.' }) },
+    resolve: async (query, _root, { rowId }, ctx) => {
+      const award = await db.award.findUnique({ ...query, where: visibleRow(rowId, ctx) });
+      if (!award) throw notFound(`no award with rowId ${rowId}`);
       return award;
     },
   }),

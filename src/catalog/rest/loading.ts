@@ -7,6 +7,7 @@ import { principalOf } from '../../access/middleware.js';
 import { can } from '../../access/principal.js';
 import { db } from '../../db.js';
 import { ingest } from '../../shared/ingest/index.js';
+import { DatasetBusyError } from '../../shared/ingest/store.js';
 import { IngestError } from '../../shared/ingest/types.js';
 
 const MAX_UPLOAD = 200 * 1024 * 1024;
@@ -72,6 +73,7 @@ export function registerLoadingRoutes(app: Hono): void {
         const result = await ingest(db, { path: dir, name, private: makePrivate });
         return c.json({ status: 'ok', dataset: result.name, family: result.family.toLowerCase(), rows: result.rows, private: makePrivate }, existing ? 200 : 201);
       } catch (error) {
+        if (error instanceof DatasetBusyError) return c.json({ errors: [error.message] }, 409);
         if (error instanceof IngestError) {
           return c.json({ errors: [error.message.split(`${dir}${sep}`).join('')] }, 400);
         }

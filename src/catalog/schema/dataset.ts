@@ -10,6 +10,7 @@ import { FacetGroupRef } from '../../records/schema/facets.js';
 import { RecordFieldRef } from '../../records/schema/fields.js';
 import { FacetValueInput } from '../../records/schema/inputs/filter.js';
 import { connectionOf, connectionWindow, resolveConnection, type ConnectionArgs, type ConnectionResult } from '../../shared/connection.js';
+import { operators } from '../../shared/filter/operators.js';
 import { orderInput, type Direction } from '../../shared/order.js';
 import { prepareCatalogSearch } from '../query/catalog.js';
 import { datasetNamed, datasetWithId } from '../query/scope.js';
@@ -58,24 +59,47 @@ export const DatasetRef = builder.prismaNode('Dataset', {
   }),
 });
 
-const DatasetFilter = builder.inputType('DatasetFilter', {
-  description: 'Narrows the catalog. All given conditions must hold.',
+const DatasetFamilyFilter = builder.inputType('DatasetFamilyFilter', {
+  description: 'Conditions on a dataset family. Every operator given must hold.',
   fields: (t) => ({
-    family: t.field({ type: DatasetFamilyEnum, required: false, description: 'Only datasets of this family.' }),
-    text: t.string({
-      required: false,
-      description: 'Case-insensitive text found in the name, title, description, publisher or keywords.',
-    }),
+    equals: t.field({ type: DatasetFamilyEnum, required: false, description: operators.equals.description }),
+    in: t.field({ type: [DatasetFamilyEnum], required: false, description: operators.in.description }),
   }),
 });
 
+const DatasetSearch = builder.inputType('DatasetSearch', {
+  description: 'Words to find in the name, title, description, publisher or keywords.',
+  fields: (t) => ({
+    text: t.string({ required: true, description: 'Case-insensitive text that must appear in one of those fields.' }),
+  }),
+});
+
+const DatasetFilter = builder.inputType('DatasetFilter', {
+  description: 'Narrows the catalog. Every key given must hold.',
+  fields: (t) => ({
+    family: t.field({ type: DatasetFamilyFilter, required: false, description: 'Conditions on the family.' }),
+    search: t.field({ type: DatasetSearch, required: false, description: operators.search.description }),
+  }),
+});
+
+type DatasetFilterInput = typeof DatasetFilter.$inferInput;
+
+/** The families a filter allows: null for any. */
+function familiesOf(filter: DatasetFilterInput | null | undefined): DatasetFamily[] | null {
+  const { equals, in: among } = filter?.family ?? {};
+  let families: DatasetFamily[] | null = among ? [...among] : null;
+  if (equals) families = families ? families.filter((family) => family === equals) : [equals];
+  return families;
+}
+
 export function datasetWhere(
   principal: Principal,
-  filter: typeof DatasetFilter.$inferInput | null | undefined,
+  filter: DatasetFilterInput | null | undefined,
 ): Prisma.DatasetWhereInput {
   const where: Prisma.DatasetWhereInput[] = [visibleDatasets(principal)];
-  if (filter?.family) where.push({ family: filter.family });
-  const text = filter?.text?.trim();
+  const families = familiesOf(filter);
+  if (families) where.push({ family: { in: families } });
+  const text = filter?.search?.text.trim();
   if (text) {
     where.push({
       OR: [
@@ -174,7 +198,7 @@ builder.queryFields((t) => ({
 }));
 
 interface CatalogArgs extends ConnectionArgs {
-  filter?: { family?: DatasetFamily | null; text?: string | null } | null;
+  filter?: DatasetFilterInput | null;
   q?: string | null;
   facets?: string[] | null;
   refine?: FacetValue[] | null;
@@ -184,8 +208,16 @@ interface CatalogArgs extends ConnectionArgs {
 
 /** The catalog through catalog search: q, facets and sort; the page's datasets are then loaded by name. */
 async function searchedDatasets(principal: Principal, where: Prisma.DatasetWhereInput, args: CatalogArgs): Promise<DatasetConnectionShape> {
-  const refine = [...(args.refine ?? []), ...(args.filter?.family ? [{ field: 'family', value: args.filter.family }] : [])];
-  const q = [args.q, args.filter?.text && `"${args.filter.text.replaceAll('"', ' ')}"`].filter(Boolean).join(' AND ');
+  const families = familiesOf(args.filter);
+  const text = args.filter?.search?.text.trim();
+  const q = [
+    args.q && `(${args.q})`,
+    families && `(${families.length ? families.map((family) => `family:"${family}"`).join(' OR ') : 'family:"none"'})`,
+    text && `"${text.replaceAll('"', ' ')}"`,
+  ]
+    .filter(Boolean)
+    .join(' AND ');
+  const refine = args.refine ?? [];
   const terms = args.orderBy?.length ? args.orderBy : [{ field: 'datasetid', direction: 'asc' as const }];
   const prepared = prepareCatalogSearch({
     principal,

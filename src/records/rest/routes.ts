@@ -167,30 +167,144 @@ function csvOf(rows: Record<string, unknown>[], separator: string): string {
   return [headers, ...flat.map((r) => headers.map((h) => r[h]))].map((line) => line.map(cell).join(separator)).join('\r\n') + '\r\n';
 }
 
+/** The catalog search: datasets matching q, with facets. */
+async function catalogSearch(c: Context, params: Params): Promise<Response> {
+  const search = {
+    principal: principalOf(c),
+    q: params.get('q'),
+    facets: params.getAll('facet'),
+    refine: prefixed(params, 'refine.'),
+    exclude: prefixed(params, 'exclude.'),
+    disjunctive: prefixed(params, 'disjunctive.').filter((d) => d.value === 'true').map((d) => d.field),
+    sort: list(params, 'sort'),
+    rows: intParam(params, 'rows'),
+    start: intParam(params, 'start'),
+  };
+  const result = await searchCatalog(search);
+  return reply(c, params, {
+    nhits: result.nhits,
+    parameters: { rows: search.rows ?? 10, start: search.start ?? 0, format: params.get('format') ?? 'json', ...(search.q ? { q: search.q } : {}) },
+    datasets: result.datasets,
+    ...(search.facets.length ? { facet_groups: result.facetGroups } : {}),
+  });
+}
+
+/** A page of a dataset's records (JSON or GeoJSON), with facets. */
+async function recordsSearch(c: Context, params: Params): Promise<Response> {
+  const format = params.get('format') ?? 'json';
+  if (!['json', 'jsonp', 'geojson', 'geojsonp'].includes(format)) throw badInput('format: json, jsonp, geojson or geojsonp', ['format']);
+  const search = {
+    dataset: dataset(params),
+    ...filterOf(c, params),
+    facets: params.getAll('facet'),
+    fields: list(params, 'fields'),
+    sort: list(params, 'sort'),
+    rows: intParam(params, 'rows'),
+    start: intParam(params, 'start'),
+  };
+  const result = await searchRecords(search);
+  if (format.startsWith('geojson')) return reply(c, params, geojsonOf(result.records));
+  return reply(c, params, {
+    nhits: result.nhits,
+    parameters: {
+      dataset: search.dataset,
+      rows: search.rows ?? 10,
+      start: search.start ?? 0,
+      format,
+      timezone: 'UTC',
+      ...(search.q ? { q: search.q } : {}),
+      ...(search.facets.length ? { facet: search.facets } : {}),
+      ...(search.sort.length ? { sort: search.sort } : {}),
+    },
+    records: result.records,
+    ...(search.facets.length ? { facet_groups: result.facetGroups } : {}),
+  });
+}
+
+/** Aggregated series of the matching records, as JSON or CSV. */
+async function analyze(c: Context, params: Params): Promise<Response> {
+  const query: AnalyzeQuery = {
+    dataset: dataset(params),
+    ...filterOf(c, params),
+    x: params.get('x') ?? '',
+    series: seriesOf(params),
+    periodic: params.get('periodic') as AnalyzeQuery['periodic'],
+    precision: params.get('precision') as AnalyzeQuery['precision'],
+    maxpoints: intParam(params, 'maxpoints'),
+    sort: params.get('sort'),
+  };
+  if (query.series.length === 0) query.series = [{ name: 'count', func: 'COUNT' }];
+  const points = await analyzeRecords(query);
+  if ((params.get('format') ?? 'json') === 'csv') {
+    return c.body(csvOf(points, params.get('csv_separator') ?? ';'), 200, { 'content-type': 'text/csv; charset=utf-8' });
+  }
+  return reply(c, params, points);
+}
+
+/** Clusters of the matching records for a map. */
+async function geocluster(c: Context, params: Params): Promise<Response> {
+  const result = await geoclusterRecords({
+    dataset: dataset(params),
+    ...filterOf(c, params),
+    clusterprecision: intParam(params, 'clusterprecision') ?? NaN,
+    clusterdistance: numberParam(params, 'clusterdistance') ?? NaN,
+    shapeprecision: intParam(params, 'shapeprecision'),
+    clustermode: params.get('clustermode') as 'polygon' | 'heatmap' | null,
+    series: seriesOf(params),
+  });
+  return reply(c, params, result);
+}
+
+/** Every matching record, streamed as CSV, JSON or GeoJSON. */
+async function download(c: Context, params: Params): Promise<Response> {
+  const format = (params.get('format') ?? 'csv') as DownloadFormat;
+  const name = dataset(params);
+  const chunks = downloadRecords({ dataset: name, ...filterOf(c, params), format, fields: list(params, 'fields'), csvSeparator: params.get('csv_separator') });
+  // Pull the first chunk before answering, so bad input still gets a 4xx instead of a broken stream.
+  const first = await chunks.next();
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (!first.done) controller.enqueue(encoder.encode(first.value));
+      if (first.done) controller.close();
+    },
+    async pull(controller) {
+      try {
+        const next = await chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+  const type = { csv: 'text/csv', json: 'application/json', geojson: 'application/geo+json' }[format] ?? 'text/plain';
+  return new Response(stream, {
+    headers: {
+      'content-type': `${type}; charset=utf-8`,
+      'content-disposition': `attachment; filename="${name.replace(/[^\w.-]/g, '_')}.${format}"`,
+    },
+  });
+}
+
+/** Records pushed into a dataset (write permission). */
+async function push(c: Context, params: Params): Promise<Response> {
+  const name = c.req.param('dataset')!;
+  const body = (await c.req.json().catch(() => {
+    throw badInput('the request body must be a JSON record or an array of records');
+  })) as unknown;
+  const result = await pushRecords(principalOf(c), name, body);
+  return reply(c, params, { status: 'OK', count: result.count, recordids: result.recordids });
+}
+
 /** The OpenDataSoft v1 REST dialect over the records query layer. */
 export function registerRecordsRoutes(app: Hono): void {
   const both = ['GET', 'POST'];
 
-  route(app, both, '/api/datasets/1.0/search', async (c, params) => {
-    const search = {
-      principal: principalOf(c),
-      q: params.get('q'),
-      facets: params.getAll('facet'),
-      refine: prefixed(params, 'refine.'),
-      exclude: prefixed(params, 'exclude.'),
-      disjunctive: prefixed(params, 'disjunctive.').filter((d) => d.value === 'true').map((d) => d.field),
-      sort: list(params, 'sort'),
-      rows: intParam(params, 'rows'),
-      start: intParam(params, 'start'),
-    };
-    const result = await searchCatalog(search);
-    return reply(c, params, {
-      nhits: result.nhits,
-      parameters: { rows: search.rows ?? 10, start: search.start ?? 0, format: params.get('format') ?? 'json', ...(search.q ? { q: search.q } : {}) },
-      datasets: result.datasets,
-      ...(search.facets.length ? { facet_groups: result.facetGroups } : {}),
-    });
-  });
+  route(app, both, '/api/datasets/1.0/search', catalogSearch);
 
   route(app, both, '/api/datasets/1.0/:datasetid/records/:recordid', async (c, params) =>
     reply(c, params, await getRecord(c.req.param('datasetid')!, c.req.param('recordid')!, principalOf(c))),
@@ -198,109 +312,13 @@ export function registerRecordsRoutes(app: Hono): void {
 
   route(app, both, '/api/datasets/1.0/:datasetid', async (c, params) => reply(c, params, await catalogDataset(c.req.param('datasetid')!, principalOf(c))));
 
-  route(app, both, '/api/records/1.0/search', async (c, params) => {
-    const format = params.get('format') ?? 'json';
-    if (!['json', 'jsonp', 'geojson', 'geojsonp'].includes(format)) throw badInput('format: json, jsonp, geojson or geojsonp', ['format']);
-    const search = {
-      dataset: dataset(params),
-      ...filterOf(c, params),
-      facets: params.getAll('facet'),
-      fields: list(params, 'fields'),
-      sort: list(params, 'sort'),
-      rows: intParam(params, 'rows'),
-      start: intParam(params, 'start'),
-    };
-    const result = await searchRecords(search);
-    if (format.startsWith('geojson')) return reply(c, params, geojsonOf(result.records));
-    return reply(c, params, {
-      nhits: result.nhits,
-      parameters: {
-        dataset: search.dataset,
-        rows: search.rows ?? 10,
-        start: search.start ?? 0,
-        format,
-        timezone: 'UTC',
-        ...(search.q ? { q: search.q } : {}),
-        ...(search.facets.length ? { facet: search.facets } : {}),
-        ...(search.sort.length ? { sort: search.sort } : {}),
-      },
-      records: result.records,
-      ...(search.facets.length ? { facet_groups: result.facetGroups } : {}),
-    });
-  });
+  route(app, both, '/api/records/1.0/search', recordsSearch);
 
-  route(app, both, '/api/records/1.0/analyze', async (c, params) => {
-    const query: AnalyzeQuery = {
-      dataset: dataset(params),
-      ...filterOf(c, params),
-      x: params.get('x') ?? '',
-      series: seriesOf(params),
-      periodic: params.get('periodic') as AnalyzeQuery['periodic'],
-      precision: params.get('precision') as AnalyzeQuery['precision'],
-      maxpoints: intParam(params, 'maxpoints'),
-      sort: params.get('sort'),
-    };
-    if (query.series.length === 0) query.series = [{ name: 'count', func: 'COUNT' }];
-    const points = await analyzeRecords(query);
-    if ((params.get('format') ?? 'json') === 'csv') {
-      return c.body(csvOf(points, params.get('csv_separator') ?? ';'), 200, { 'content-type': 'text/csv; charset=utf-8' });
-    }
-    return reply(c, params, points);
-  });
+  route(app, both, '/api/records/1.0/analyze', analyze);
 
-  route(app, both, '/api/records/1.0/geocluster', async (c, params) => {
-    const result = await geoclusterRecords({
-      dataset: dataset(params),
-      ...filterOf(c, params),
-      clusterprecision: intParam(params, 'clusterprecision') ?? NaN,
-      clusterdistance: numberParam(params, 'clusterdistance') ?? NaN,
-      shapeprecision: intParam(params, 'shapeprecision'),
-      clustermode: params.get('clustermode') as 'polygon' | 'heatmap' | null,
-      series: seriesOf(params),
-    });
-    return reply(c, params, result);
-  });
+  route(app, both, '/api/records/1.0/geocluster', geocluster);
 
-  route(app, both, '/api/records/1.0/download', async (c, params) => {
-    const format = (params.get('format') ?? 'csv') as DownloadFormat;
-    const name = dataset(params);
-    const chunks = downloadRecords({ dataset: name, ...filterOf(c, params), format, fields: list(params, 'fields'), csvSeparator: params.get('csv_separator') });
-    // Pull the first chunk before answering, so bad input still gets a 4xx instead of a broken stream.
-    const first = await chunks.next();
-    const encoder = new TextEncoder();
-    const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        if (!first.done) controller.enqueue(encoder.encode(first.value));
-        if (first.done) controller.close();
-      },
-      async pull(controller) {
-        try {
-          const next = await chunks.next();
-          if (next.done) controller.close();
-          else controller.enqueue(encoder.encode(next.value));
-        } catch (error) {
-          controller.error(error);
-        }
-      },
-      async cancel() {
-        await chunks.return(undefined);
-      },
-    });
-    const type = { csv: 'text/csv', json: 'application/json', geojson: 'application/geo+json' }[format] ?? 'text/plain';
-    return new Response(stream, {
-      headers: {
-        'content-type': `${type}; charset=utf-8`,
-        'content-disposition': `attachment; filename="${name.replace(/[^\w.-]/g, '_')}.${format}"`,
-      },
-    });
-  });
+  route(app, both, '/api/records/1.0/download', download);
 
-  route(app, ['POST'], '/api/push/1.0/:dataset/:resource/push/', async (c, params) => {
-    const name = c.req.param('dataset')!;
-    const body = (await c.req.json().catch(() => {
-      throw badInput('the request body must be a JSON record or an array of records');
-    })) as unknown;
-    const result = await pushRecords(principalOf(c), name, body);
-    return reply(c, params, { status: 'OK', count: result.count, recordids: result.recordids });
-  });
+  route(app, ['POST'], '/api/push/1.0/:dataset/:resource/push/', push);
 }

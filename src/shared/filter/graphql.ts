@@ -87,6 +87,8 @@ function operatorField(t: any, op: Operator, scalar: ScalarName, intersect?: Any
     case 'intersect':
       if (!intersect) throw new Error(`operator ${op} needs an intersect input type`);
       return t.field({ type: intersect, ...common });
+    case 'search':
+      throw new Error('search spans several fields: declare it on the filter itself, with a <Name>Search input');
   }
 }
 
@@ -222,9 +224,14 @@ export function fromFieldRefFilter(input: Input | null | undefined, at: InputPat
 
 /**
  * How the fields of a typed filter map to the family's field references: a scalar field names its reference; a
- * relation nests the related type's spec (its fields' references already include the relation's path).
+ * relation nests the related type's spec (its fields' references already include the relation's path); `convert`
+ * turns a key whose value is not an operator input (a relation's `<name>Exists: Boolean`, a multi-field `search`)
+ * into a node itself.
  */
-export type TypedFilterSpec<F> = Record<string, { field: F } | { relation: () => TypedFilterSpec<F> }>;
+export type TypedFilterSpec<F> = Record<
+  string,
+  { field: F } | { relation: () => TypedFilterSpec<F> } | { convert: (value: unknown, at: InputPath) => FilterNode<F> | null }
+>;
 
 /**
  * A typed filter (`{ totalObligation: { gt: "1000" }, recipient: { location: { stateCode: { in: [...] } } } }`)
@@ -244,7 +251,10 @@ export function fromTypedFilter<F>(
       if (logicalKeys.has(key) || !given(value)) continue;
       const entry = specOf[key];
       if (!entry) fail(`unknown field "${key}"; known fields: ${Object.keys(specOf).join(', ')}`, [...where, key]);
-      if ('relation' in entry) {
+      if ('convert' in entry) {
+        const node = entry.convert(value, [...where, key]);
+        if (node) nodes.push(node);
+      } else if ('relation' in entry) {
         const inner = convert(entry.relation())(value as Input, [...where, key], depth + 1);
         if (inner) nodes.push(inner);
       } else {

@@ -14,7 +14,8 @@ export type OperandShape =
   | 'textList' //     [String!]
   | 'int' //          Int
   | 'years' //        [Int!] (a single Int is accepted too: GraphQL coerces it to a list)
-  | 'intersect'; //   { endField, from: T, to: T, fy: Int }
+  | 'intersect' //    { endField, from: T, to: T, fy: Int }
+  | 'search'; //      { text: String!, fields: [<text field>!] } (fields where the filter has several text fields)
 
 export interface OperatorSpec {
   shape: OperandShape;
@@ -45,7 +46,7 @@ export const operators = {
   overlap: { shape: 'textList', description: 'List fields: shares at least one element with these values.' },
   lengthGt: { shape: 'int', description: 'List fields: has more elements than this.' },
   lengthLt: { shape: 'int', description: 'List fields: has fewer elements than this.' },
-  search: { shape: 'text', description: 'Every word of this text appears, ignoring case, in at least one of the fields.' },
+  search: { shape: 'search', description: 'Every word of `text` appears, ignoring case, in at least one of the text fields searched.' },
 } as const satisfies Record<string, OperatorSpec>;
 
 export type Operator = keyof typeof operators;

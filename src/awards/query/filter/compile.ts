@@ -1,7 +1,10 @@
 import { Prisma } from '../../../generated/prisma/client.js';
 import { badInput } from '../../../errors.js';
-import { fmtPath, models, resolvePath, type ModelName, type RelationDef, type ResolvedPath, type ScalarDef } from '../registry.js';
-import type { FilterNode, InputPath, Operation } from './ast.js';
+import type { Condition, FilterNode, InputPath } from '../../../shared/filter/ast.js';
+import type { Operator } from '../../../shared/filter/operators.js';
+import { fiscalYearBounds } from '../../../shared/fiscal.js';
+import { jsonConditionSql, jsonField, transactionField } from './extended.js';
+import { fmtPath, models, relationKey, resolvePath, type ModelName, type RelationDef, type ResolvedPath, type ScalarDef } from '../registry.js';
 
 /** A where condition Prisma cannot express (array containment and length): ids selected by parameterised SQL. */
 export class RawIds {
@@ -23,13 +26,27 @@ function fail(message: string, at: InputPath): never {
 }
 
 /**
- * Compiles a filter tree into a Prisma where input of the root model (Award or Transaction). Pure: array
+ * Where a tree came from. REST v1 conditions are objects `{field, operation, value}`, so errors point at
+ * `filters[0].value`, and v1 values keep v1 rules (both ends of a range, one fiscal year, `value_format`); a GraphQL
+ * condition is the operator input itself (`filter.totalObligation.gt`) with the kernel's rules (open-ended ranges,
+ * lists of fiscal years).
+ */
+export type Dialect = 'rest' | 'graphql';
+
+interface State {
+  root: ModelName;
+  dialect: Dialect;
+  conditions: number;
+}
+
+/**
+ * Compiles a kernel filter tree into a Prisma where input of the root model (Award or Transaction). Pure: array
  * operators that need SQL come back as RawIds placeholders, resolved by `materializeWhere` before the query runs.
  */
-export function compileFilter(root: ModelName, node: FilterNode | null): Where {
+export function compileFilter(root: ModelName, node: FilterNode | null, dialect: Dialect = 'rest'): Where {
   if (!node) return {};
-  const counter = { conditions: 0 };
-  const where = compileNode(root, node, counter, node.at ?? ['filter'], 0);
+  const state: State = { root, dialect, conditions: 0 };
+  const where = compileNode(state, node, node.at ?? ['filter'], 0);
   if (jsonDepth(where) > MAX_WHERE_DEPTH) {
     const at = node.at ?? ['filter'];
     fail('filter is nested too deeply (flatten the AND/OR groups)', at);
@@ -56,24 +73,41 @@ function group(kind: 'AND' | 'OR', children: Where[]): Where {
   return flat.length === 1 ? flat[0]! : { [kind]: flat };
 }
 
-function compileNode(root: ModelName, node: FilterNode, counter: { conditions: number }, fallback: InputPath, depth: number): Where {
+function compileNode(state: State, node: FilterNode, fallback: InputPath, depth: number): Where {
   const at = node.at ?? fallback;
   if (depth > 100) fail('filter is nested too deeply (at most 100 levels)', at);
   switch (node.kind) {
     case 'and':
-      return group('AND', node.children.map((child, i) => compileNode(root, child, counter, [...at, i], depth + 1)));
+      return group('AND', node.children.map((child, i) => compileNode(state, child, [...at, i], depth + 1)));
     case 'or':
-      return group('OR', node.children.map((child, i) => compileNode(root, child, counter, [...at, i], depth + 1)));
+      return group('OR', node.children.map((child, i) => compileNode(state, child, [...at, i], depth + 1)));
     case 'not': {
-      const inner = compileNode(root, node.child, counter, [...at, 'not'], depth + 1);
+      const inner = compileNode(state, node.child, [...at, 'not'], depth + 1);
       const keys = Object.keys(inner);
       return keys.length === 1 && keys[0] === 'NOT' && !Array.isArray(inner.NOT) ? (inner.NOT as Where) : { NOT: inner };
     }
     case 'cond':
-      counter.conditions += 1;
-      if (counter.conditions > MAX_CONDITIONS) fail(`a filter may hold at most ${MAX_CONDITIONS} conditions`, at);
-      return compileCondition(root, node, at);
+      state.conditions += 1;
+      if (state.conditions > MAX_CONDITIONS) fail(`a filter may hold at most ${MAX_CONDITIONS} conditions`, at);
+      return compileExtended(state, node, at) ?? compileCondition(state, node, at);
   }
+}
+
+/** Paths outside the registry (see extended.ts): an award's transactions, a transaction's contract or assistance data. */
+function compileExtended(state: State, node: Condition, at: InputPath): Where | null {
+  const { fieldAt, valueAt } = partsOf(state, at);
+  const through = node.fields.map((field) => transactionField(state.root, field));
+  if (through.length && through.every((field) => field !== null)) {
+    const inner: State = { ...state, root: 'Transaction' };
+    const child: Condition = { ...node, fields: through as string[] };
+    const where = compileExtended(inner, child, at) ?? compileCondition(inner, child, at);
+    state.conditions = inner.conditions;
+    return { transactions: { some: where } };
+  }
+  const json = node.fields.length === 1 ? jsonField(state.root, node.fields[0]) : null;
+  if (!json) return null;
+  const sql = Prisma.sql`SELECT id FROM "transaction" WHERE ${jsonConditionSql(json, node, fieldAt, valueAt)}`;
+  return { id: { in: new RawIds('transaction', sql) } };
 }
 
 function wrap(relations: RelationDef[], inner: Where): Where {
@@ -104,6 +138,10 @@ const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
 const dateTimePattern = /^(\d{4})-(\d{2})-(\d{2})([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 function toDate(value: unknown, withTime: boolean, at: InputPath): Date {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) fail('invalid date', at);
+    return value;
+  }
   const raw = typeof value === 'string' ? value.trim() : undefined;
   const match = raw === undefined ? null : (withTime ? dateTimePattern : datePattern).exec(raw);
   if (!raw || !match) fail(`expected a date (YYYY-MM-DD${withTime ? ' or an ISO date-time' : ''}), got ${describe(value)}`, at);
@@ -163,16 +201,16 @@ function stringList(value: unknown, at: InputPath, op: string): string[] {
   return value.map((item, i) => text(item, [...at, i]));
 }
 
-function requireScalar(path: ResolvedPath, op: Operation, at: InputPath): ScalarDef {
+function requireScalar(path: ResolvedPath, op: Operator, at: InputPath): ScalarDef {
   if (!path.scalar) fail(`operation '${op}' needs a field, but "${path.path}" is a relation`, at);
   return path.scalar;
 }
 
-function requireArrayField(scalar: ScalarDef, op: Operation, at: InputPath): void {
+function requireArrayField(scalar: ScalarDef, op: Operator, at: InputPath): void {
   if (scalar.type !== 'stringArray') fail(`operation '${op}' applies to array fields only; ${scalar.name} is not one`, at);
 }
 
-function requireOrdered(scalar: ScalarDef, op: Operation, at: InputPath): void {
+function requireOrdered(scalar: ScalarDef, op: Operator, at: InputPath): void {
   if (scalar.type === 'boolean' || scalar.type === 'stringArray') fail(`operation '${op}' does not apply to ${scalar.type} field ${scalar.name}`, at);
 }
 
@@ -194,53 +232,113 @@ function fiscalYear(value: unknown, at: InputPath): number {
   return n;
 }
 
-/** FY2017 = 2016-10-01 .. 2017-09-30: the first day and the day after the last one, both at UTC midnight. */
-export function fiscalYearBounds(fy: number): { start: Date; next: Date; last: Date } {
-  const start = new Date(Date.UTC(fy - 1, 9, 1));
-  start.setUTCFullYear(fy - 1);
-  const next = new Date(Date.UTC(fy, 9, 1));
-  next.setUTCFullYear(fy);
-  const last = new Date(Date.UTC(fy, 8, 30));
-  last.setUTCFullYear(fy);
-  return { start, next, last };
+
+/** Where the parts of a condition are named in errors (see Dialect). */
+function partsOf(state: State, at: InputPath) {
+  return state.dialect === 'rest'
+    ? { fieldAt: [...at, 'field'], valueAt: [...at, 'value'], formatAt: [...at, 'value_format'] }
+    : { fieldAt: at, valueAt: at, formatAt: at };
 }
 
-function compileCondition(root: ModelName, node: Extract<FilterNode, { kind: 'cond' }>, at: InputPath): Where {
-  const { op, value } = node;
-  const valueAt = [...at, 'value'];
-  const fieldAt = [...at, 'field'];
-  if (op === 'search') return compileSearch(root, node, at);
-  if (op === 'rangeIntersect') return compileRangeIntersect(root, node, at);
-  if (node.fields.length !== 1) fail(`operation '${op}' takes a single field`, fieldAt);
-  const path = resolvePath(root, node.fields[0], fieldAt);
+const matchNothing: Where = { OR: [] };
 
-  if (op === 'isNull') {
-    const wanted = value === true || value === 'true' ? true : value === false || value === 'false' ? false : undefined;
-    if (wanted === undefined) fail(`operation 'is_null' needs true or false, got ${describe(value)}`, valueAt);
-    if (!path.scalar) {
-      const last = path.relations[path.relations.length - 1]!;
-      return wrap(path.relations.slice(0, -1), { [last.name]: wanted ? { is: null } : { isNot: null } });
-    }
-    if (path.scalar.type === 'stringArray') {
-      return rawIds(path, Prisma.sql`${column(path.scalar)} IS ${wanted ? Prisma.sql`NULL` : Prisma.sql`NOT NULL`}`);
-    }
-    return leaf(path, wanted ? { equals: null } : { not: null });
+/** `isNull` (and `equals: null`) on a field or relation; a required column is never null, so it needs no SQL test. */
+function compileIsNull(path: ResolvedPath, value: unknown, valueAt: InputPath): Where {
+  const wanted = value === true || value === 'true' ? true : value === false || value === 'false' ? false : undefined;
+  if (wanted === undefined) fail(`operation 'is_null' needs true or false, got ${describe(value)}`, valueAt);
+  if (!path.scalar) {
+    const last = path.relations[path.relations.length - 1]!;
+    return wrap(path.relations.slice(0, -1), { [last.name]: wanted ? { is: null } : { isNot: null } });
   }
+  if (path.scalar.required) return wrap(path.relations, wanted ? matchNothing : {});
+  if (path.scalar.type === 'stringArray') {
+    return rawIds(path, Prisma.sql`${column(path.scalar)} IS ${wanted ? Prisma.sql`NULL` : Prisma.sql`NOT NULL`}`);
+  }
+  return leaf(path, wanted ? { equals: null } : { not: null });
+}
+
+function fiscalYears(state: State, value: unknown, at: InputPath): number[] {
+  if (Array.isArray(value) && state.dialect === 'graphql') {
+    if (value.length === 0 || value.length > 100) fail('give 1 to 100 fiscal years', at);
+    return value.map((year, i) => fiscalYear(year, [...at, i]));
+  }
+  return [fiscalYear(value, at)];
+}
+
+function compileFy(state: State, path: ResolvedPath, scalar: ScalarDef, value: unknown, at: InputPath, fieldAt: InputPath): Where {
+  if (scalar.type !== 'date' && scalar.type !== 'datetime') fail(`operation 'fy' needs a date field; ${scalar.name} is ${scalar.type}`, fieldAt);
+  const years = fiscalYears(state, value, at).map((year) => {
+    const { start, next, last } = fiscalYearBounds(year);
+    return leaf(path, scalar.type === 'date' ? { gte: start, lte: last } : { gte: start, lt: next });
+  });
+  return years.length === 1 ? years[0]! : { OR: years };
+}
+
+const given = (value: unknown) => value !== null && value !== undefined;
+
+/** v1 ranges are `[from, to]` (arriving as {from, to}), both ends required; GraphQL ranges may leave one open. */
+function compileRange(state: State, path: ResolvedPath, scalar: ScalarDef, value: unknown, valueAt: InputPath, fieldAt: InputPath): Where {
+  const rest = state.dialect === 'rest';
+  const range = value as { from?: unknown; to?: unknown } | null;
+  if (!range || typeof range !== 'object' || Array.isArray(range)) fail("Invalid value, operation 'range' requires an array value of length 2", valueAt);
+  requireOrdered(scalar, 'range', fieldAt);
+  const bounds: Where = {};
+  if (rest || given(range.from)) bounds.gte = coerce(scalar, range.from, rest ? [...valueAt, 0] : [...valueAt, 'from']);
+  if (rest || given(range.to)) bounds.lte = coerce(scalar, range.to, rest ? [...valueAt, 1] : [...valueAt, 'to']);
+  if (Object.keys(bounds).length === 0) fail('a range needs from, to or both', valueAt);
+  return leaf(path, bounds);
+}
+
+function compileText(path: ResolvedPath, scalar: ScalarDef, op: 'contains' | 'startsWith', value: unknown, valueAt: InputPath, fieldAt: InputPath): Where {
+  if (op === 'contains' && scalar.type === 'stringArray') {
+    const list = Array.isArray(value) ? stringList(value, valueAt, 'contains') : [text(value, valueAt)];
+    return leaf(path, { hasEvery: list });
+  }
+  if (scalar.type !== 'string') fail(`operation '${op}' needs a text or array field; ${scalar.name} is ${scalar.type}`, fieldAt);
+  const one = Array.isArray(value) && value.length === 1 ? value[0] : value;
+  return leaf(path, { [op]: text(one, valueAt), mode: 'insensitive' });
+}
+
+function compileList(path: ResolvedPath, scalar: ScalarDef, op: Operator, value: unknown, valueAt: InputPath, fieldAt: InputPath): Where {
+  requireArrayField(scalar, op, fieldAt);
+  switch (op) {
+    case 'hasAll':
+      return leaf(path, { hasEvery: stringList(value, valueAt, 'contains') });
+    case 'overlap':
+      return leaf(path, { hasSome: stringList(value, valueAt, 'overlap') });
+    case 'containedBy':
+      return rawIds(path, Prisma.sql`${column(scalar)} <@ ${stringList(value, valueAt, 'contained_by')}::text[]`);
+    default: {
+      const n = coerce({ name: 'length', column: '', type: 'int' }, value, valueAt) as number;
+      const length = Prisma.sql`coalesce(cardinality(${column(scalar)}), 0)`;
+      return rawIds(path, op === 'lengthGt' ? Prisma.sql`${length} > ${n}` : Prisma.sql`${length} < ${n}`);
+    }
+  }
+}
+
+const comparisons: Partial<Record<Operator, string>> = { lt: 'lt', lte: 'lte', gt: 'gt', gte: 'gte' };
+
+function compileCondition(state: State, node: Condition, at: InputPath): Where {
+  const { op, value } = node;
+  const { fieldAt, valueAt } = partsOf(state, at);
+  if (op === 'search') return compileSearch(state, node, at);
+  if (op === 'rangeIntersect') return compileRangeIntersect(state, node, at);
+  if (node.fields.length !== 1) fail(`operation '${op}' takes a single field`, fieldAt);
+  const resolved = resolvePath(state.root, node.fields[0], fieldAt);
+  if (op === 'isNull' || (op === 'equals' && value === null)) return compileIsNull(resolved, op === 'isNull' ? value : true, valueAt);
+  const path = relationKey(resolved);
 
   const scalar = requireScalar(path, op, fieldAt);
   const isText = scalar.type === 'string';
   switch (op) {
     case 'equals':
-      if (value === null) return leaf(path, { equals: null });
       return leaf(path, isText ? { equals: text(value, valueAt), mode: 'insensitive' } : { equals: coerce(scalar, value, valueAt) });
-    case 'lessThan':
-    case 'lessThanOrEqual':
-    case 'greaterThan':
-    case 'greaterThanOrEqual': {
+    case 'lt':
+    case 'lte':
+    case 'gt':
+    case 'gte':
       requireOrdered(scalar, op, fieldAt);
-      const key = { lessThan: 'lt', lessThanOrEqual: 'lte', greaterThan: 'gt', greaterThanOrEqual: 'gte' }[op];
-      return leaf(path, { [key]: coerce(scalar, value, valueAt) });
-    }
+      return leaf(path, { [comparisons[op]!]: coerce(scalar, value, valueAt) });
     case 'in': {
       if (!Array.isArray(value)) fail("Invalid value, operation 'in' requires an array value", valueAt);
       if (value.length > MAX_LIST) fail(`lists are limited to ${MAX_LIST} values`, valueAt);
@@ -250,94 +348,81 @@ function compileCondition(root: ModelName, node: Extract<FilterNode, { kind: 'co
       }
       return leaf(path, { in: value.map((item, i) => coerce(scalar, item, [...valueAt, i])) });
     }
-    case 'range': {
-      if (!Array.isArray(value) || value.length !== 2) fail("Invalid value, operation 'range' requires an array value of length 2", valueAt);
-      requireOrdered(scalar, op, fieldAt);
-      return leaf(path, { gte: coerce(scalar, value[0], [...valueAt, 0]), lte: coerce(scalar, value[1], [...valueAt, 1]) });
-    }
-    case 'contains': {
-      if (scalar.type === 'stringArray') {
-        const list = Array.isArray(value) ? stringList(value, valueAt, 'contains') : [text(value, valueAt)];
-        return leaf(path, { hasEvery: list });
-      }
-      if (!isText) fail(`operation 'contains' needs a text or array field; ${scalar.name} is ${scalar.type}`, fieldAt);
-      const one = Array.isArray(value) && value.length === 1 ? value[0] : value;
-      return leaf(path, { contains: text(one, valueAt), mode: 'insensitive' });
-    }
+    case 'range':
+      return compileRange(state, path, scalar, value, valueAt, fieldAt);
+    case 'contains':
+    case 'startsWith':
+      return compileText(path, scalar, op, value, valueAt, fieldAt);
+    case 'hasAll':
     case 'overlap':
-      requireArrayField(scalar, op, fieldAt);
-      return leaf(path, { hasSome: stringList(value, valueAt, 'overlap') });
-    case 'containedBy': {
-      requireArrayField(scalar, op, fieldAt);
-      const list = stringList(value, valueAt, 'contained_by');
-      return rawIds(path, Prisma.sql`${column(scalar)} <@ ${list}::text[]`);
-    }
-    case 'lengthGreaterThan':
-    case 'lengthLessThan': {
-      requireArrayField(scalar, op, fieldAt);
-      const n = coerce({ name: 'length', column: '', type: 'int' }, value, valueAt) as number;
-      const length = Prisma.sql`coalesce(cardinality(${column(scalar)}), 0)`;
-      return rawIds(path, op === 'lengthGreaterThan' ? Prisma.sql`${length} > ${n}` : Prisma.sql`${length} < ${n}`);
-    }
-    case 'fy': {
-      if (scalar.type !== 'date' && scalar.type !== 'datetime') fail(`operation 'fy' needs a date field; ${scalar.name} is ${scalar.type}`, fieldAt);
-      const { start, next, last } = fiscalYearBounds(fiscalYear(value, valueAt));
-      return leaf(path, scalar.type === 'date' ? { gte: start, lte: last } : { gte: start, lt: next });
-    }
+    case 'containedBy':
+    case 'lengthGt':
+    case 'lengthLt':
+      return compileList(path, scalar, op, value, valueAt, fieldAt);
+    case 'fy':
+      return compileFy(state, path, scalar, value, valueAt, fieldAt);
   }
   return fail(`Invalid operation: ${op}`, at);
 }
 
-function compileSearch(root: ModelName, node: Extract<FilterNode, { kind: 'cond' }>, at: InputPath): Where {
+function compileSearch(state: State, node: Condition, at: InputPath): Where {
+  const { fieldAt: base, valueAt } = partsOf(state, at);
   const paths = node.fields.map((field, i) => {
-    const fieldAt = node.fields.length > 1 ? [...at, 'field', i] : [...at, 'field'];
-    const path = resolvePath(root, field, fieldAt);
+    const fieldAt = node.fields.length > 1 ? [...base, i] : base;
+    const path = resolvePath(state.root, field, fieldAt);
     if (path.scalar?.type !== 'string') {
       fail(`Invalid field: '${String(field)}', operation 'search' requires a text-field for searching`, fieldAt);
     }
     return path;
   });
-  const terms = text(node.value, [...at, 'value']).split(/\s+/).filter(Boolean).slice(0, 32);
+  const terms = text(node.value, valueAt).split(/\s+/).filter(Boolean).slice(0, 32);
   if (terms.length === 0) return { OR: [] };
   return { AND: terms.map((term) => ({ OR: paths.map((path) => leaf(path, { contains: term, mode: 'insensitive' })) })) };
 }
 
-function compileRangeIntersect(root: ModelName, node: Extract<FilterNode, { kind: 'cond' }>, at: InputPath): Where {
-  const fieldAt = [...at, 'field'];
-  const valueAt = [...at, 'value'];
+interface Side {
+  path: ResolvedPath;
+  scalar: ScalarDef;
+}
+
+function compileRangeIntersect(state: State, node: Condition, at: InputPath): Where {
+  const { fieldAt, valueAt, formatAt } = partsOf(state, at);
   if (node.fields.length !== 2) fail("Invalid field, operation 'range_intersect' requires an array of length 2 for field", fieldAt);
   const [lower, upper] = node.fields.map((field, i) => {
-    const path = resolvePath(root, field, [...fieldAt, i]);
-    const scalar = requireScalar(path, 'rangeIntersect', [...fieldAt, i]);
-    requireOrdered(scalar, 'rangeIntersect', [...fieldAt, i]);
-    if (scalar.type === 'string') fail('operation \'range_intersect\' needs number or date fields', [...fieldAt, i]);
+    const sideAt = state.dialect === 'rest' ? [...fieldAt, i] : fieldAt;
+    const path = resolvePath(state.root, field, sideAt);
+    const scalar = requireScalar(path, 'rangeIntersect', sideAt);
+    requireOrdered(scalar, 'rangeIntersect', sideAt);
+    if (scalar.type === 'string') fail("operation 'range_intersect' needs number or date fields", sideAt);
     return { path, scalar };
-  }) as [{ path: ResolvedPath; scalar: ScalarDef }, { path: ResolvedPath; scalar: ScalarDef }];
-  if (Array.isArray(node.value) && node.value.length === 2) {
-    return {
-      AND: [
-        leaf(lower.path, { lte: coerce(lower.scalar, node.value[1], [...valueAt, 1]) }),
-        leaf(upper.path, { gte: coerce(upper.scalar, node.value[0], [...valueAt, 0]) }),
-      ],
-    };
-  }
-  if (node.valueFormat === undefined) {
+  }) as [Side, Side];
+  const range = node.value as { from?: unknown; to?: unknown; fy?: unknown; valueFormat?: unknown } | null;
+  if (!range || typeof range !== 'object' || Array.isArray(range)) {
     fail(
       "Invalid value, operation 'range_intersect' requires an array value of length 2, or a single value with value_format set to a ranged format (such as fy)",
       valueAt,
     );
   }
-  if (node.valueFormat !== 'fy') fail(`Invalid value_format: ${JSON.stringify(node.valueFormat)}; the only ranged format is "fy"`, [...at, 'value_format']);
-  for (const side of [lower, upper]) {
-    if (side.scalar.type !== 'date' && side.scalar.type !== 'datetime') fail("value_format 'fy' needs date fields", fieldAt);
+  if ('valueFormat' in range) fail(`Invalid value_format: ${JSON.stringify(range.valueFormat)}; the only ranged format is "fy"`, formatAt);
+  if (given(range.fy) || !('from' in range || 'to' in range)) {
+    for (const side of [lower, upper]) {
+      if (side.scalar.type !== 'date' && side.scalar.type !== 'datetime') fail("value_format 'fy' needs date fields", state.dialect === 'rest' ? fieldAt : formatAt);
+    }
+    const { start, next, last } = fiscalYearBounds(fiscalYear(range.fy, valueAt));
+    return { AND: [edge(state, lower, lower.scalar.type === 'date' ? { lte: last } : { lt: next }), edge(state, upper, { gte: start })] };
   }
-  const { start, next, last } = fiscalYearBounds(fiscalYear(node.value, valueAt));
-  return {
-    AND: [
-      leaf(lower.path, lower.scalar.type === 'date' ? { lte: last } : { lt: next }),
-      leaf(upper.path, { gte: start }),
-    ],
-  };
+  const rest = state.dialect === 'rest';
+  const parts: Where[] = [];
+  if (rest || given(range.to)) parts.push(edge(state, lower, { lte: coerce(lower.scalar, range.to, rest ? [...valueAt, 1] : [...valueAt, 'to']) }));
+  if (rest || given(range.from)) parts.push(edge(state, upper, { gte: coerce(upper.scalar, range.from, rest ? [...valueAt, 0] : [...valueAt, 'from']) }));
+  if (parts.length === 0) fail('give from, to or fy', valueAt);
+  return { AND: parts };
+}
+
+/** One end of an interval against a bound: v1 needs the end; the kernel's rangeIntersect reads a missing end as open. */
+function edge(state: State, side: Side, bound: Where): Where {
+  if (state.dialect === 'rest' || side.scalar.required) return leaf(side.path, bound);
+  return { OR: [leaf(side.path, bound), leaf(side.path, { equals: null })] };
 }
 
 /** Replaces RawIds placeholders by the ids their SQL selects. */

@@ -1,29 +1,63 @@
-import type { FilterNode } from '../../query/filter/ast.js';
-import { stripLocations } from '../../query/filter/ast.js';
-import { fromGraphqlFilter, type FilterInput } from '../../query/filter/graphql.js';
-import { clampPage, type ListRequest, type PageRequest } from '../../query/queries.js';
-import { loadRequest } from '../../query/saved.js';
+import type { GraphQLResolveInfo } from 'graphql';
+import { queryFromInfo } from '@pothos/plugin-prisma';
+import { visibleDatasets } from '../../../access/principal.js';
+import type { Context } from '../../../context.js';
+import { stripLocations } from '../../../shared/filter/ast.js';
+import { resolveConnection, type ConnectionArgs, type ConnectionResult } from '../../../shared/connection.js';
+import { requestMemo } from '../../../shared/loaders.js';
+import { buildWhere, compileOrder, delegate, requestScope, type ListRequest, type RootModel, type Scope } from '../../query/queries.js';
+import { loadRequest, saveRequest } from '../../query/saved.js';
+import { filterOf } from '../inputs/filter.js';
+import { orderEntries } from '../inputs/fields.js';
 
-export interface ListArgs {
-  filter?: FilterInput | null;
-  order?: string[] | null;
-  dataset?: string | null;
-  req?: string | null;
-  page?: number | null;
-  limit?: number | null;
+/** The caller's dataset scope, made once per request so its dataset ids are resolved once (see datasetIds). */
+export function scopeOf(ctx: Context): Promise<Scope> {
+  return requestMemo(ctx, 'awards:scope', async () => requestScope(visibleDatasets(ctx.principal)));
 }
 
-/** GraphQL list arguments as the stored request (or the stored request behind `req`) plus live paging. */
-export async function listRequestOf(endpoint: string, args: ListArgs): Promise<{ request: ListRequest; paging: PageRequest }> {
-  const paging = clampPage(args.page, args.limit);
+export interface ListArgs extends ConnectionArgs {
+  filter?: Record<string, unknown> | null;
+  orderBy?: { field: string; direction: 'asc' | 'desc' }[] | null;
+  dataset?: string | null;
+  req?: string | null;
+}
+
+/** GraphQL list arguments as the stored request, or the stored request behind `req`. */
+export async function listRequestOf(root: RootModel, endpoint: string, args: ListArgs): Promise<ListRequest> {
   if (args.req) {
     const stored = await loadRequest<ListRequest>(endpoint, args.req);
-    return { request: { filter: stored.filter ?? null, order: stored.order ?? [], dataset: stored.dataset ?? null }, paging };
+    return { filter: stored.filter ?? null, dialect: stored.dialect ?? 'rest', order: stored.order ?? [], dataset: stored.dataset ?? null };
   }
-  const filter: FilterNode | null = fromGraphqlFilter(args.filter);
-  return { request: { filter, order: args.order ?? [], dataset: args.dataset ?? null }, paging };
+  return { filter: filterOf(root, args.filter), dialect: 'graphql', order: orderEntries(args.orderBy), dataset: args.dataset ?? null };
 }
 
 export function storable(request: ListRequest): ListRequest {
-  return { filter: stripLocations(request.filter), order: request.order, dataset: request.dataset ?? null };
+  return { filter: stripLocations(request.filter), dialect: request.dialect, order: request.order, dataset: request.dataset ?? null };
+}
+
+/** What an awards or transactions connection resolves to: its rows plus what `req` stores. */
+export type ListConnection<T> = ConnectionResult<T> & { endpoint: string; request: ListRequest };
+
+export const listLimits = { defaultSize: 100, maxSize: 500 };
+
+/**
+ * One page of awards or transactions with everything the selection asks below `edges.node` and `nodes` folded
+ * into the one findMany (so statements do not grow with the page size).
+ */
+export async function resolveList<T>(root: RootModel, endpoint: string, args: ListArgs, ctx: Context, info: GraphQLResolveInfo): Promise<ListConnection<T>> {
+  const request = await listRequestOf(root, endpoint, args);
+  const orderBy = compileOrder(root, request.order, args.req ? ['req'] : ['orderBy'], true);
+  const where = await buildWhere(root, request.filter, request.dataset, await scopeOf(ctx), request.dialect);
+  const query = queryFromInfo({ context: ctx, info, typeName: root, paths: [['edges', 'node'], ['nodes']] });
+  const connection = await resolveConnection(
+    args,
+    listLimits,
+    (window) => delegate(root).findMany({ ...query, where, orderBy, skip: window.offset, take: window.limit }) as Promise<T[]>,
+    () => delegate(root).count({ where }),
+  );
+  return { ...connection, endpoint, request };
+}
+
+export function reqOf(connection: { endpoint: string; request: ListRequest }): Promise<string> {
+  return saveRequest(connection.endpoint, storable(connection.request));
 }

@@ -1,0 +1,267 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { db } from '../../src/db.js';
+import { encodeNodeId } from '../../src/shared/node-id.js';
+import { graphql } from '../gql/index.js';
+import type { AwardsPageQuery, AwardsPageQueryVariables } from '../gql/graphql.js';
+import { app, errorCodes, execute } from '../helpers.js';
+import { loadAwardSamples, rest } from './samples.js';
+
+const FIXTURE = 'usaspending-fixture';
+const PAYMENTS = 'usaspending-direct-payments';
+
+beforeAll(async () => {
+  await loadAwardSamples();
+});
+
+const AwardsPage = graphql(`
+  query AwardsPage($first: Int, $after: String, $last: Int, $before: String, $offset: Int, $dataset: String) {
+    awards(first: $first, after: $after, last: $last, before: $before, offset: $offset, dataset: $dataset, orderBy: [{ field: ROW_ID }]) {
+      totalCount
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges { cursor node { rowId } }
+    }
+  }
+`);
+
+const AwardsOrdered = graphql(`
+  query AwardsOrdered($dataset: String) {
+    awards(dataset: $dataset, first: 500, orderBy: [{ field: RECIPIENT_RECIPIENT_NAME, direction: DESC }, { field: TOTAL_OBLIGATION }]) {
+      nodes { rowId totalObligation recipient { recipientName } }
+    }
+  }
+`);
+
+const AwardsWithRelationIds = graphql(`
+  query AwardsWithRelationIds {
+    award(rowId: 47587) {
+      id
+      rowId
+      awardingAgency { id rowId toptierAgency { id rowId name } subtierAgency { id rowId name } }
+      recipient { id rowId recipientName location { id rowId } }
+      transactions(first: 5) { totalCount nodes { id rowId } }
+    }
+  }
+`);
+
+const AwardsNodes = graphql(`
+  query AwardsNodes($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      __typename
+      id
+      ... on Award { rowId }
+      ... on Transaction { rowId }
+      ... on Agency { rowId }
+      ... on ToptierAgency { rowId name }
+      ... on SubtierAgency { rowId name }
+      ... on Recipient { rowId recipientName }
+      ... on Location { rowId }
+    }
+  }
+`);
+
+const AwardsNode = graphql(`
+  query AwardsNode($id: ID!) {
+    node(id: $id) { __typename id }
+  }
+`);
+
+const AwardsLookupSiblings = graphql(`
+  query AwardsLookupSiblings {
+    missing: award(rowId: 1) { rowId }
+    found: award(rowId: 47587) { rowId totalObligation }
+    gone: transaction(rowId: 999999) { rowId }
+    awards(first: 1, dataset: "usaspending-fixture") { totalCount }
+  }
+`);
+
+const AwardsTotalsPage = graphql(`
+  query AwardsTotalsPage($first: Int, $after: String, $offset: Int) {
+    awardTotals(field: TOTAL_OBLIGATION, aggregates: [SUM, COUNT, MIN, MAX, AVG], groupBy: [TYPE_DESCRIPTION], dataset: "usaspending-fixture",
+      orderBy: [{ field: SUM, direction: DESC }], first: $first, after: $after, offset: $offset) {
+      totalCount
+      pageInfo { hasNextPage hasPreviousPage endCursor }
+      nodes { item sum count min max avg }
+    }
+  }
+`);
+
+const AwardsTransactionsOfNestedAward = graphql(`
+  query AwardsTransactionsOfNestedAward {
+    transactions(
+      dataset: "usaspending-fixture"
+      first: 500
+      filter: {
+        award: { periodOfPerformanceStartDate: { rangeIntersect: { endField: PERIOD_OF_PERFORMANCE_CURRENT_END_DATE, fy: 2017 } } }
+        actionDate: { isNull: false }
+      }
+    ) {
+      totalCount
+      nodes { rowId award { rowId } }
+    }
+  }
+`);
+
+// Invalid on purpose, so they cannot be typed documents: sent as text.
+const invalidDocuments = [
+  '{ awards(filter: { nope: { equals: "x" } }) { totalCount } }',
+  '{ awards(orderBy: [{ field: NOPE }]) { totalCount } }',
+  '{ awards(filter: { totalObligation: { contains: "1" } }) { totalCount } }',
+  '{ awardTotals(groupBy: [RECIPIENT_BUSINESS_CATEGORIES]) { totalCount } }',
+];
+
+async function executeText(query: string): Promise<{ data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] }> {
+  const response = await app.request('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  return (await response.json()) as never;
+}
+
+const AwardsBadValue = graphql(`
+  query AwardsBadValue {
+    awards(filter: { or: [{ type: { equals: "A" } }, { totalObligation: { gt: "1234567890123456789012" } }] }) { totalCount }
+  }
+`);
+
+describe('connections', () => {
+  it('first/after pages through the list and meets the same rows as one big page', async () => {
+    const all = await execute(AwardsPage, { first: 500, dataset: FIXTURE });
+    const everyId = all.data!.awards.edges.map((e) => e.node.rowId);
+    expect(everyId).toHaveLength(26);
+    const seen: number[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 10; page += 1) {
+      const result: { data?: AwardsPageQuery | null; errors?: unknown } = await execute(AwardsPage, { first: 10, after, dataset: FIXTURE });
+      expect(result.errors).toBeUndefined();
+      const { edges, pageInfo } = result.data!.awards;
+      seen.push(...edges.map((e) => e.node.rowId));
+      expect(pageInfo.endCursor).toBe(edges.at(-1)!.cursor);
+      if (!pageInfo.hasNextPage) break;
+      after = pageInfo.endCursor!;
+    }
+    expect(seen).toEqual(everyId);
+  });
+
+  it('last counts from the end, last/before from a cursor, offset skips rows', async () => {
+    const all = (await execute(AwardsPage, { first: 500, dataset: FIXTURE })).data!.awards.edges;
+    const last = await execute(AwardsPage, { last: 3, dataset: FIXTURE });
+    expect(last.data!.awards.edges.map((e) => e.node.rowId)).toEqual(all.slice(-3).map((e) => e.node.rowId));
+    expect(last.data!.awards.pageInfo.hasPreviousPage).toBe(true);
+    const before = await execute(AwardsPage, { last: 2, before: all[5]!.cursor, dataset: FIXTURE });
+    expect(before.data!.awards.edges.map((e) => e.node.rowId)).toEqual([all[3]!.node.rowId, all[4]!.node.rowId]);
+    const offset = await execute(AwardsPage, { first: 2, offset: 24, dataset: FIXTURE });
+    expect(offset.data!.awards.edges.map((e) => e.node.rowId)).toEqual(all.slice(24).map((e) => e.node.rowId));
+    expect(offset.data!.awards.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+  });
+
+  it('sizes out of range and foreign cursors are BAD_USER_INPUT, never clamped', async () => {
+    const cases: AwardsPageQueryVariables[] = [{ first: 501 }, { first: -1 }, { last: 600 }, { offset: -2 }, { after: 'not-a-cursor' }, { first: 1, last: 1 }];
+    for (const variables of cases) {
+      const result = await execute(AwardsPage, variables);
+      expect(errorCodes(result), JSON.stringify(variables)).toEqual(['BAD_USER_INPUT']);
+    }
+    const edge = await execute(AwardsPage, { first: 500 });
+    expect(edge.errors).toBeUndefined();
+  });
+
+  it('orderBy sorts by a relation path, rows without it last, then by the next key', async () => {
+    const result = await execute(AwardsOrdered, { dataset: FIXTURE });
+    const names = result.data!.awards.nodes.map((n) => n.recipient?.recipientName ?? null);
+    const present = names.filter((n): n is string => n !== null);
+    expect(present.length).toBeGreaterThan(1);
+    expect(present).toEqual([...present].sort().reverse());
+    expect(names.slice(present.length).every((n) => n === null)).toBe(true);
+  });
+
+  it('totals page like every list and compute several aggregates at once', async () => {
+    const all = await execute(AwardsTotalsPage, { first: 500 });
+    expect(all.errors).toBeUndefined();
+    const rows = all.data!.awardTotals.nodes;
+    expect(rows.length).toBe(all.data!.awardTotals.totalCount);
+    const sums = rows.map((r) => Number(r.sum));
+    expect(sums).toEqual([...sums].sort((a, b) => b - a));
+    const { json } = await rest('/api/v1/awards/total/', { field: 'total_obligation', group: 'type_description', aggregate: 'count', dataset: FIXTURE });
+    const restCounts = Object.fromEntries(json.results.map((r: { item: string; aggregate: string }) => [r.item, r.aggregate]));
+    for (const row of rows) {
+      expect(row.count).toBe(restCounts[row.item!]);
+      expect(Number(row.min)).toBeLessThanOrEqual(Number(row.max));
+    }
+    expect(rows).toContainEqual(expect.objectContaining({ item: 'Cooperative Agreement', sum: '954392.01' }));
+    const second = await execute(AwardsTotalsPage, { first: 1, after: all.data!.awardTotals.pageInfo.endCursor === null ? null : undefined, offset: 1 });
+    expect(second.data!.awardTotals.nodes).toEqual([rows[1]]);
+    expect(second.data!.awardTotals.pageInfo.hasPreviousPage).toBe(true);
+  });
+});
+
+describe('typed filters', () => {
+  it('a nested award filter with rangeIntersect on the award (a missing end is open), checked against the data', async () => {
+    const result = await execute(AwardsTransactionsOfNestedAward);
+    expect(result.errors).toBeUndefined();
+    const rows = await db.transaction.findMany({ where: { dataset: { name: FIXTURE } }, include: { award: true } });
+    const day = (d: Date | null | undefined) => d?.toISOString().slice(0, 10);
+    const expected = rows
+      .filter((t) => t.actionDate && t.award)
+      .filter((t) => (day(t.award!.periodOfPerformanceStartDate) ?? '') <= '2017-09-30' && (day(t.award!.periodOfPerformanceCurrentEndDate) ?? '9999') >= '2016-10-01')
+      .map((t) => t.id)
+      .sort((a, b) => a - b);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(result.data!.transactions.nodes.map((n) => n.rowId).sort((a, b) => a - b)).toEqual(expected);
+  });
+
+  it('unknown fields, enum values and operators are GraphQL validation errors', async () => {
+    for (const document of invalidDocuments) {
+      const result = await executeText(document);
+      expect(result.data ?? null).toBeNull();
+      expect(result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    }
+  });
+
+  it('a bad value is BAD_USER_INPUT naming the input path', async () => {
+    const result = await execute(AwardsBadValue);
+    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(result.errors?.[0]?.message).toMatch(/^filter\.or\[1\]\.totalObligation\.gt: expected a number for totalObligation, got "1234567890123456789012"/);
+    expect(result.errors?.[0]?.extensions?.inputPath).toEqual(['filter', 'or', 1, 'totalObligation', 'gt']);
+  });
+});
+
+describe('global object identification', () => {
+  it('node(id) refetches every award type, by the id each object reports', async () => {
+    const award = (await execute(AwardsWithRelationIds)).data!.award!;
+    const agency = award.awardingAgency!;
+    const recipient = award.recipient!;
+    const ids = [award.id, award.transactions.nodes[0]!.id, agency.id, agency.toptierAgency!.id, agency.subtierAgency!.id, recipient.id, recipient.location!.id];
+    expect(new Set(ids).size).toBe(7);
+    const result = await execute(AwardsNodes, { ids });
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.nodes.map((n) => n && n.__typename)).toEqual(['Award', 'Transaction', 'Agency', 'ToptierAgency', 'SubtierAgency', 'Recipient', 'Location']);
+    expect(result.data!.nodes.map((n) => n && 'rowId' in n && n.rowId)).toEqual([
+      award.rowId,
+      award.transactions.nodes[0]!.rowId,
+      agency.rowId,
+      agency.toptierAgency!.rowId,
+      agency.subtierAgency!.rowId,
+      recipient.rowId,
+      recipient.location!.rowId,
+    ]);
+    expect(award.id).toBe(encodeNodeId('Award', 47587));
+  });
+
+  it('a row of a private dataset is null, exactly like a missing one', async () => {
+    const row = await db.award.findFirstOrThrow({ where: { dataset: { name: PAYMENTS } }, select: { id: true } });
+    const id = encodeNodeId('Award', row.id);
+    expect((await execute(AwardsNode, { id })).data!.node).toEqual({ __typename: 'Award', id });
+    await db.dataset.update({ where: { name: PAYMENTS }, data: { private: true } });
+    try {
+      expect((await execute(AwardsNode, { id })).data!.node).toBeNull();
+      expect((await execute(AwardsNode, { id: encodeNodeId('Award', 999999999) })).data!.node).toBeNull();
+    } finally {
+      await db.dataset.update({ where: { name: PAYMENTS }, data: { private: false } });
+    }
+  });
+
+  it('a missing lookup is null with NOT_FOUND while its siblings resolve', async () => {
+    const result = await execute(AwardsLookupSiblings);
+    expect(result.data).toEqual({ missing: null, found: { rowId: 47587, totalObligation: '15000' }, gone: null, awards: { totalCount: 26 } });
+    expect(result.errors!.map((e) => [e.path, e.extensions?.code]).sort()).toEqual([
+      [['gone'], 'NOT_FOUND'],
+      [['missing'], 'NOT_FOUND'],
+    ]);
+  });
+});
