@@ -76,7 +76,7 @@ describe('ingest', () => {
   it('rejects paths no loader knows and names the known formats', async () => {
     const file = join(work, 'notes.txt');
     writeFileSync(file, 'hello');
-    await expect(ingest(db, { path: file })).rejects.toThrow(/no loader recognises this source\. Known formats: .*babbage \(babbage model\.json/);
+    await expect(ingest(db, { path: file })).rejects.toThrow(/^\S+notes\.txt: no loader recognises this source\nlooked for: [^\n]*; model\.json; datapackage\.json; [^\n]+$/);
     await expect(ingest(db, { path: join(work, 'missing') })).rejects.toThrow(/no such file or directory/);
   });
 

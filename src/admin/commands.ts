@@ -44,6 +44,7 @@ async function ingestCommand(argv: string[], io: CommandIo): Promise<number> {
     const result = await ingest(db, { path, name: values.name, private: values.private }, io.progress);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     io.out(`loaded ${result.family.toLowerCase()} dataset "${result.name}": ${result.rows} rows in ${seconds}s`);
+    for (const note of result.notes ?? []) io.out(`  ${note}`);
     return 0;
   } catch (error) {
     io.err(`ingest failed: ${(error as Error).message}`);

@@ -446,8 +446,20 @@ export const usaspendingCsvLoader: Loader = {
   id: 'usaspending-csv',
   family: 'AWARDS',
   description: 'USAspending contract or financial-assistance CSV export (agency list and city/county reference beside it are used)',
+  lookedFor: 'a USAspending contract .csv ("piid" and "dollarsobligated" columns) or assistance .csv ("federal_award_id" and "fed_funding_amount")',
   async detect(path) {
     return (await kindOf(path)) !== null;
+  },
+  async nearMiss(path) {
+    if (!path.toLowerCase().endsWith('.csv')) return undefined;
+    const columns = new Set((await headerOf(path).catch(() => '')).split(',').map((c) => c.trim().replace(/^"|"$/g, '')));
+    if (columns.has('piid') && !columns.has('dollarsobligated')) {
+      return 'it has "piid" like a USAspending contract export, but no "dollarsobligated" column';
+    }
+    if (columns.has('federal_award_id') && !columns.has('fed_funding_amount')) {
+      return 'it has "federal_award_id" like a USAspending assistance export, but no "fed_funding_amount" column';
+    }
+    return undefined;
   },
   async load(request, context) {
     const kind = (await kindOf(request.path))!;

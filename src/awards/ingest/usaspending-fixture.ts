@@ -256,6 +256,7 @@ export const usaspendingFixtureLoader: Loader = {
   id: 'usaspending-fixture',
   family: 'AWARDS',
   description: 'USAspending v1 Django fixture (JSON list of {model, pk, fields}) with awards and transactions',
+  lookedFor: 'a USAspending fixture .json ([{"model": "awards.…"}])',
   async detect(path) {
     if (!path.endsWith('.json')) return false;
     try {

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { readCsv, readCsvHeader } from '../../shared/ingest/csv.js';
+import { describeCsv, readCsv, readCsvHeader, type CsvSummary } from '../../shared/ingest/csv.js';
 import type { Progress } from '../../shared/ingest/progress.js';
+import { readJsonFile } from '../../shared/ingest/json.js';
 import { IngestError, type Loader } from '../../shared/ingest/types.js';
 import {
   checkCubeSpec,
@@ -41,13 +42,8 @@ function modelPath(path: string): string {
 }
 
 function readModel(file: string): BabbageModel {
-  let model: BabbageModel;
-  try {
-    model = JSON.parse(readFileSync(file, 'utf8')) as BabbageModel;
-  } catch (error) {
-    throw new IngestError(`not valid JSON: ${(error as Error).message}`, file);
-  }
-  if (typeof model.fact_table !== 'string' || typeof model.dimensions !== 'object' || typeof model.measures !== 'object') {
+  const model = readJsonFile(file) as BabbageModel;
+  if (typeof model !== 'object' || model === null || typeof model.fact_table !== 'string' || typeof model.dimensions !== 'object' || typeof model.measures !== 'object') {
     throw new IngestError('a babbage model needs "fact_table", "dimensions" and "measures"', file);
   }
   return model;
@@ -63,15 +59,16 @@ const headerName = (header: string) => header.replace(/:[a-z]+$/, '');
  */
 async function headerTypes(file: string): Promise<Map<string, string>> {
   const types = new Map<string, string>();
-  for (const header of await readCsvHeader(file)) {
+  for (const header of (await readCsvHeader(file)).columns) {
     const match = /^(.*):([a-z]+)$/.exec(header);
     types.set(match ? match[1]! : header, match ? match[2]! : 'string');
   }
   return types;
 }
 
-async function* rowsOf(file: string, progress?: Progress): AsyncGenerator<SourceRow> {
-  for await (const row of readCsv(file, { progress })) {
+async function* rowsOf(file: string, progress?: Progress, note?: (text: string) => void): AsyncGenerator<SourceRow> {
+  const onEnd = note && ((summary: CsvSummary) => note(describeCsv(summary)));
+  for await (const row of readCsv(file, { progress, onEnd })) {
     const values: Record<string, string> = {};
     for (const [key, value] of Object.entries(row.values)) values[headerName(key)] = value;
     yield { file, line: row.line, values };
@@ -86,14 +83,11 @@ export const babbageLoader: Loader = {
   id: 'babbage',
   family: 'CUBE',
   description: 'babbage model.json with <fact_table>.csv and dimension table CSVs',
+  lookedFor: 'model.json',
+  // Any model.json is taken as a babbage model, so that invalid JSON is reported as such.
   async detect(path) {
     const file = modelPath(path);
-    if (basename(file) !== 'model.json' || !existsSync(file)) return false;
-    try {
-      return typeof (JSON.parse(readFileSync(file, 'utf8')) as BabbageModel).fact_table === 'string';
-    } catch {
-      return false;
-    }
+    return basename(file) === 'model.json' && existsSync(file);
   },
   async load(request, context) {
     const file = modelPath(request.path);
@@ -175,7 +169,7 @@ export const babbageLoader: Loader = {
       },
       async (tx, datasetId) => {
         await writeCubeModel(tx, datasetId, spec);
-        return writeFacts(tx, datasetId, spec, rowsOf(factFile, context.progress));
+        return writeFacts(tx, datasetId, spec, rowsOf(factFile, context.progress, context.note));
       },
     );
   },

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { readCsv, readCsvHeader } from '../../shared/ingest/csv.js';
+import { describeCsv, describeHeader, readCsv, readCsvHeader, type CsvDialect } from '../../shared/ingest/csv.js';
 import type { Progress } from '../../shared/ingest/progress.js';
+import { readJsonFile } from '../../shared/ingest/json.js';
 import { IngestError, type Loader } from '../../shared/ingest/types.js';
 import {
   checkCubeSpec,
@@ -55,7 +56,7 @@ interface DataPackage {
   keywords?: string[];
   countryCode?: string | string[];
   fiscalPeriod?: { start?: string; end?: string };
-  resources?: { name?: string; path?: string; format?: string; dialect?: { delimiter?: string }; schema?: { fields?: { name: string; type?: string }[] } }[];
+  resources?: { name?: string; path?: string; format?: string; encoding?: string; dialect?: CsvDialect; schema?: { fields?: { name: string; type?: string }[] } }[];
   model?: FdpModel;
   mapping?: FdpModel;
 }
@@ -65,11 +66,9 @@ function packagePath(path: string): string {
 }
 
 function readPackage(file: string): DataPackage {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as DataPackage;
-  } catch (error) {
-    throw new IngestError(`not valid JSON: ${(error as Error).message}`, file);
-  }
+  const dp = readJsonFile(file);
+  if (typeof dp !== 'object' || dp === null || Array.isArray(dp)) throw new IngestError('a data package must be a JSON object', file);
+  return dp as DataPackage;
 }
 
 function licenseOf(dp: DataPackage): { license: string | null; licenseUrl: string | null } {
@@ -220,23 +219,25 @@ export const fdpLoader: Loader = {
   id: 'fdp',
   family: 'CUBE',
   description: 'Fiscal Data Package (datapackage.json with a "model" or "mapping" and CSV resources)',
+  lookedFor: 'datapackage.json',
+  // Any datapackage.json is taken as a Fiscal Data Package, so that invalid JSON or a missing model is reported as such.
   async detect(path) {
     const file = packagePath(path);
-    if (basename(file) !== 'datapackage.json' || !existsSync(file)) return false;
-    try {
-      const dp = JSON.parse(readFileSync(file, 'utf8')) as DataPackage;
-      return typeof (dp.model ?? dp.mapping) === 'object';
-    } catch {
-      return false;
-    }
+    return basename(file) === 'datapackage.json' && existsSync(file);
   },
   async load(request, context) {
     const file = packagePath(request.path);
     const dir = dirname(file);
     const dp = readPackage(file);
     const model = dp.model ?? dp.mapping;
-    if (!model || typeof model.measures !== 'object' || typeof model.dimensions !== 'object') {
-      throw new IngestError('the package has no "model" (or "mapping") with measures and dimensions', file);
+    if (!model) {
+      throw new IngestError(
+        'the package has no "model" (nor an older "mapping"): a Fiscal Data Package needs one to say which columns are measures and dimensions',
+        file,
+      );
+    }
+    if (typeof model.measures !== 'object' || typeof model.dimensions !== 'object') {
+      throw new IngestError(`the package's "${dp.model ? 'model' : 'mapping'}" needs "measures" and "dimensions" objects`, file);
     }
     const resources = (dp.resources ?? []).filter((r) => typeof r.path === 'string' && /\.csv$/i.test(r.path));
     if (resources.length === 0) throw new IngestError('the package lists no CSV resource', file);
@@ -244,16 +245,20 @@ export const fdpLoader: Loader = {
       const csv = resolve(dir, resource.path!);
       if (!csv.startsWith(resolve(dir) + sep)) throw new IngestError(`resource path escapes the package: ${resource.path}`, file);
       if (!existsSync(csv)) throw new IngestError(`resource ${resource.path} is missing`, file);
-      return { csv, delimiter: resource.dialect?.delimiter ?? ',' };
+      return { csv, encoding: resource.encoding, dialect: resource.dialect, columns: resource.schema?.fields?.map((f) => f.name) };
     });
     const fieldTypes = new Map<string, string>();
     for (const resource of resources) {
       for (const field of resource.schema?.fields ?? []) if (field.type) fieldTypes.set(field.name, field.type);
     }
-    const header = new Set(await readCsvHeader(csvFiles[0]!.csv, csvFiles[0]!.delimiter));
+    const header = await readCsvHeader(csvFiles[0]!.csv, csvFiles[0]!);
+    const columns = new Set(header.columns);
     const requireSource = (source: string, what: string) => {
-      if (!header.has(source)) {
-        throw new IngestError(`${what} reads column "${source}", which ${basename(csvFiles[0]!.csv)} does not have`, file);
+      if (!columns.has(source)) {
+        throw new IngestError(
+          `${what} reads column "${source}", which ${basename(csvFiles[0]!.csv)} does not have (${describeHeader(header)})`,
+          file,
+        );
       }
     };
 
@@ -311,17 +316,19 @@ export const fdpLoader: Loader = {
       },
       async (tx, datasetId) => {
         await writeCubeModel(tx, datasetId, spec);
-        return writeFacts(tx, datasetId, spec, rowsOf(csvFiles, context.progress));
+        return writeFacts(tx, datasetId, spec, rowsOf(csvFiles, context.progress, context.note));
       },
     );
   },
 };
 
 async function* rowsOf(
-  files: { csv: string; delimiter: string }[],
+  files: { csv: string; encoding?: string; dialect?: CsvDialect; columns?: string[] }[],
   progress: Progress,
+  note: (text: string) => void,
 ): AsyncGenerator<SourceRow> {
-  for (const { csv, delimiter } of files) {
-    for await (const row of readCsv(csv, { delimiter, progress })) yield { file: csv, line: row.line, values: row.values };
+  for (const { csv, ...options } of files) {
+    const onEnd = (summary: Parameters<typeof describeCsv>[0]) => note(describeCsv(summary));
+    for await (const row of readCsv(csv, { ...options, progress, onEnd })) yield { file: csv, line: row.line, values: row.values };
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readJsonFile } from '../../shared/ingest/json.js';
 import type { Tx } from '../../db.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { IngestError } from '../../shared/ingest/types.js';
@@ -23,6 +24,8 @@ export interface RecordsSidecar {
   license?: string;
   licenseUrl?: string;
   delimiter?: string;
+  /** Character encoding of a CSV: any label TextDecoder knows (ISO-8859-1, windows-1252 …); UTF-8 when absent. */
+  encoding?: string;
   /** Column holding the record id; without it ids are hashes of the row. */
   idColumn?: string;
   latColumn?: string;
@@ -42,15 +45,12 @@ export function sidecarPath(file: string): string {
 export function readSidecar(file: string): RecordsSidecar | undefined {
   const path = sidecarPath(file);
   if (!existsSync(path)) return undefined;
-  try {
-    const value = JSON.parse(readFileSync(path, 'utf8')) as RecordsSidecar;
-    for (const [field, type] of Object.entries(value.types ?? {})) {
-      if (!FIELD_TYPES.includes(type)) throw new Error(`types.${field}: unknown type "${type}"`);
-    }
-    return value;
-  } catch (error) {
-    throw new IngestError(`bad sidecar: ${(error as Error).message}`, path);
+  const value = readJsonFile(path) as RecordsSidecar;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new IngestError('bad sidecar: expected a JSON object', path);
+  for (const [field, type] of Object.entries(value.types ?? {})) {
+    if (!FIELD_TYPES.includes(type)) throw new IngestError(`bad sidecar: types.${field}: unknown type "${type}"`, path);
   }
+  return value;
 }
 
 /** Learns field order, types and facet candidates from a first pass over the records. */
@@ -136,7 +136,14 @@ export async function writeFields(tx: Tx, datasetId: number, fields: FieldDef[])
   });
 }
 
-/** Writes records in batches of 1000; returns how many were written. */
+const BATCH = 1000;
+
+/**
+ * Writes records in batches of 1000; returns how many were written. Each batch goes to the database as one JSON
+ * text parameter: Prisma's createMany builds (and its debug log keeps the arguments of the last hundred queries)
+ * objects per row, which made a load's memory grow with the file. Duplicate ids are caught by the unique index
+ * rather than by a set of every id seen.
+ */
 export async function writeRecords(
   tx: Tx,
   datasetId: number,
@@ -144,20 +151,47 @@ export async function writeRecords(
   records: AsyncIterable<RecordInput>,
   onBatch?: (rows: number) => void,
 ): Promise<number> {
-  let batch: Prisma.RecordCreateManyInput[] = [];
+  let batch: string[] = [];
   let rows = 0;
-  const seen = new Set<string>();
-  for await (const record of records) {
-    if (seen.has(record.recordid)) throw new IngestError(`duplicate record id "${record.recordid}"`);
-    seen.add(record.recordid);
-    batch.push(recordRow(datasetId, record, fields));
-    if (batch.length >= 1000) {
-      await tx.record.createMany({ data: batch });
-      rows += batch.length;
-      batch = [];
-      onBatch?.(rows);
+  const flush = async () => {
+    try {
+      await insertRecords(tx, datasetId, `[${batch.join(',')}]`);
+    } catch (error) {
+      const duplicate = /Key \(dataset_id, record_id\)=\(\d+, (.*)\) already exists/s.exec(String((error as Error).message ?? ''));
+      if (duplicate || /record_dataset_id_record_id_key|Unique constraint/.test(String((error as Error).message))) {
+        throw new IngestError(`duplicate record id${duplicate ? ` "${duplicate[1]}"` : ` in rows ${rows + 1}-${rows + batch.length}`}`);
+      }
+      throw error;
     }
+    rows += batch.length;
+    batch = [];
+    onBatch?.(rows);
+  };
+  for await (const record of records) {
+    batch.push(JSON.stringify(recordJson(record, fields)));
+    if (batch.length >= BATCH) await flush();
   }
-  if (batch.length > 0) await tx.record.createMany({ data: batch });
-  return rows + batch.length;
+  if (batch.length > 0) await flush();
+  return rows;
+}
+
+function recordJson(record: RecordInput, fields: FieldDef[]): Record<string, unknown> {
+  const row = recordRow(0, record, fields);
+  return {
+    record_id: row.recordId,
+    fields: row.fields,
+    lat: row.lat,
+    lon: row.lon,
+    geometry: row.geometry ?? null,
+    timestamp: (row.timestamp as Date).toISOString(),
+    search_text: row.searchText,
+  };
+}
+
+async function insertRecords(tx: Tx, datasetId: number, json: string): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO "record" ("dataset_id", "record_id", "fields", "lat", "lon", "geometry", "timestamp", "search_text")
+    SELECT ${datasetId}, r.record_id, r.fields, r.lat, r.lon, NULLIF(r.geometry, 'null'::jsonb), r."timestamp", r.search_text
+    FROM jsonb_to_recordset(${json}::jsonb) AS r(record_id text, fields jsonb, lat double precision,
+      lon double precision, geometry jsonb, "timestamp" timestamp(3), search_text text)`;
 }

@@ -9,6 +9,7 @@ export const odsCsvLoader: Loader = {
   id: 'ods-csv',
   family: 'RECORDS',
   description: 'OpenDataSoft CSV export (";"-separated, label headers, "lat,lon" geo points)',
+  lookedFor: 'an ODS .csv export (";"-separated, "lat,lon" points)',
   async detect(path) {
     if (!path.toLowerCase().endsWith('.csv')) return false;
     const [header = '', first = ''] = (await readHead(path)).split(/\r?\n/);

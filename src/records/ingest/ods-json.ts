@@ -28,6 +28,7 @@ export const odsJsonLoader: Loader = {
   id: 'ods-json',
   family: 'RECORDS',
   description: 'OpenDataSoft v1 JSON export (array of records with datasetid, recordid, fields, geometry)',
+  lookedFor: 'an ODS .json export (records with "recordid" and "fields")',
   async detect(path) {
     if (!path.toLowerCase().endsWith('.json')) return false;
     const head = await readHead(path);

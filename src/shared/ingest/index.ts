@@ -10,8 +10,10 @@ export async function detectLoader(path: string): Promise<Loader> {
   for (const loader of loaders) {
     if (await loader.detect(path)) return loader;
   }
-  const known = loaders.map((loader) => `${loader.id} (${loader.description})`).join('; ');
-  throw new IngestError(`no loader recognises this source. Known formats: ${known}`, path);
+  const misses = await Promise.all(loaders.map((loader) => loader.nearMiss?.(path)));
+  const miss = misses.find((m) => m !== undefined);
+  const lookedFor = loaders.map((loader) => loader.lookedFor).join('; ');
+  throw new IngestError(`no loader recognises this source${miss ? `: ${miss}` : ''}\nlooked for: ${lookedFor}`, path);
 }
 
 export async function ingest(
@@ -26,8 +28,10 @@ export async function ingest(
   }
   const loader = await detectLoader(request.path);
   const replace = replaceDatasetWith(db);
-  return loader.load(request, {
+  const notes: string[] = [];
+  const result = await loader.load(request, {
     progress,
+    note: (text) => notes.push(text),
     replaceDataset: async (meta, fill) => {
       // A reload keeps the dataset's privacy unless the request says otherwise.
       const existing = await db.dataset.findUnique({ where: { name: meta.name }, select: { private: true } });
@@ -35,4 +39,5 @@ export async function ingest(
       return replace({ ...meta, loader: loader.id, private: isPrivate }, fill);
     },
   });
+  return notes.length > 0 ? { ...result, notes } : result;
 }

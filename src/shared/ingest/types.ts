@@ -31,6 +31,8 @@ export interface LoadRequest {
 
 export interface LoadContext {
   progress: Progress;
+  /** Adds a line to the load summary: how a file was read (a detected delimiter) or what was skipped. */
+  note(text: string): void;
   /**
    * Replaces the dataset called `meta.name` atomically: inside one transaction the old version is deleted, the new
    * catalog row created, and `fill` writes the rows and returns how many it wrote. If `fill` throws, the previous
@@ -44,6 +46,8 @@ export interface LoadResult {
   name: string;
   family: DatasetFamily;
   rows: number;
+  /** Lines for the load summary (see LoadContext.note). */
+  notes?: string[];
 }
 
 export interface Loader {
@@ -51,6 +55,13 @@ export interface Loader {
   id: string;
   family: DatasetFamily;
   description: string;
+  /** What detect() looks for, in a few words, for the message when no loader recognises a path. */
+  lookedFor: string;
+  /**
+   * When detect() refused a path that looks almost like this loader's format, what it missed (e.g. a CSV export
+   * without the column that identifies it).
+   */
+  nearMiss?(path: string): Promise<string | undefined>;
   /** Whether this loader understands the file or directory at `path`. Must not read large files whole. */
   detect(path: string): Promise<boolean>;
   load(request: LoadRequest, context: LoadContext): Promise<LoadResult>;
