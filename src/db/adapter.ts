@@ -10,6 +10,8 @@ export interface DatabaseTarget {
   url?: string;
   /** Directory of the embedded database, or "memory://"; in memory when absent. */
   dataDir?: string;
+  /** Milliseconds a statement may run on PostgreSQL connections (0 or absent: no limit). PGlite cannot interrupt one. */
+  statementTimeout?: number;
 }
 
 export interface Adapter {
@@ -22,7 +24,7 @@ export interface Adapter {
 
 export function createAdapter(target: DatabaseTarget): Adapter {
   if (target.url) {
-    const factory = new PrismaPg({ connectionString: target.url });
+    const factory = new PrismaPg({ connectionString: target.url, ...(target.statementTimeout ? { statement_timeout: target.statementTimeout } : {}) });
     const url = new URL(target.url);
     return {
       factory,

@@ -8,6 +8,8 @@ export function replaceDatasetWith(db: Db): LoadContext['replaceDataset'] {
   return async (meta, fill) =>
     db.$transaction(
       async (tx): Promise<LoadResult> => {
+        // A load is no request: SPENDGRAPH_STATEMENT_TIMEOUT does not apply, LOAD_TIMEOUT_MS does.
+        await tx.$executeRaw`SET LOCAL statement_timeout = 0`;
         await tx.dataset.deleteMany({ where: { name: meta.name } });
         const dataset = await tx.dataset.create({
           data: {
