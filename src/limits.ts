@@ -36,7 +36,7 @@ export function requestLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Requ
   return {
     maxBody: whole(env, 'SPENDGRAPH_MAX_BODY', 1_048_576),
     maxQueryString: whole(env, 'SPENDGRAPH_MAX_QUERY_STRING', 65_536),
-    maxJsonDepth: whole(env, 'SPENDGRAPH_MAX_JSON_DEPTH', 64),
+    maxJsonDepth: whole(env, 'SPENDGRAPH_MAX_JSON_DEPTH', 256),
     maxQueryTerms: whole(env, 'SPENDGRAPH_MAX_Q_TERMS', 500),
     maxQueryDepth: whole(env, 'SPENDGRAPH_MAX_Q_DEPTH', 32),
     maxFilterDepth: whole(env, 'SPENDGRAPH_MAX_FILTER_DEPTH', 32),
