@@ -84,6 +84,20 @@ describe('issue 13: LIKE wildcards match themselves', () => {
     const body = JSON.parse(answer.text) as { results: Record<string, string[]> };
     for (const values of Object.values(body.results)) for (const v of values) expect(v).toContain('%');
   });
+
+  it('catalog search for "%" and "_" finds only datasets holding them', async () => {
+    const all = JSON.parse((await gql('{ datasets(first: 100) { nodes { name title description publisher keywords } } }')).text) as {
+      data: { datasets: { nodes: Record<string, unknown>[] } };
+    };
+    for (const text of ['%', '_', '\\']) {
+      const expected = all.data.datasets.nodes.filter((d) =>
+        ['name', 'title', 'description', 'publisher'].some((k) => String(d[k] ?? '').includes(text)) || (d.keywords as string[]).includes(text),
+      ).length;
+      const answer = await gql('query($t: String!) { datasets(filter: { search: { text: $t } }) { totalCount } }', { t: text });
+      expect(JSON.parse(answer.text), text).toEqual({ data: { datasets: { totalCount: expected } } });
+    }
+    expect(all.data.datasets.nodes.length).toBeGreaterThan(3);
+  });
 });
 
 describe('issue 13: null tests on NOT NULL fields', () => {

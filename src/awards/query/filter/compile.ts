@@ -3,6 +3,7 @@ import { badInput } from '../../../errors.js';
 import type { Condition, FilterNode, InputPath } from '../../../shared/filter/ast.js';
 import type { Operator } from '../../../shared/filter/operators.js';
 import { fiscalYearBounds } from '../../../shared/fiscal.js';
+import { escapeLike } from '../../../shared/like.js';
 import { fmtPath, models, resolvePath, type ModelName, type RelationDef, type ResolvedPath, type ScalarDef } from '../registry.js';
 
 /** A where condition Prisma cannot express (array containment and length): ids selected by parameterised SQL. */
@@ -17,14 +18,6 @@ export type Where = Record<string, unknown>;
 
 const MAX_CONDITIONS = 1000;
 const MAX_LIST = 1000;
-
-/**
- * Prisma's insensitive `equals`, `contains` and `startsWith` become ILIKE without escaping the value
- * (prisma/prisma#19506): `%`, `_` and `\\` would match as wildcards. Escaped, they match themselves.
- */
-export function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 /** An ILIKE pattern matching `value` anywhere in the text, or at its start. */
 export function likePattern(value: string, mode: 'contains' | 'startswith'): string {
