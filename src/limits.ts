@@ -40,7 +40,7 @@ export function requestLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Requ
     maxQueryTerms: whole(env, 'SPENDGRAPH_MAX_Q_TERMS', 500),
     maxQueryDepth: whole(env, 'SPENDGRAPH_MAX_Q_DEPTH', 32),
     maxFilterDepth: whole(env, 'SPENDGRAPH_MAX_FILTER_DEPTH', 32),
-    maxList: whole(env, 'SPENDGRAPH_MAX_LIST', 10_000),
+    maxList: whole(env, 'SPENDGRAPH_MAX_LIST', 1_000),
     maxPolygonPoints: whole(env, 'SPENDGRAPH_MAX_POLYGON_POINTS', 1_000),
     maxExpression: whole(env, 'SPENDGRAPH_MAX_EXPRESSION', 500),
     statementTimeout: wholeOrZero(env, 'SPENDGRAPH_STATEMENT_TIMEOUT', 5_000),

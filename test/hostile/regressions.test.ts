@@ -185,9 +185,9 @@ describe('issue 13: deep and long inputs are refused quickly, naming the limit',
 
   it('a cube `in` over SPENDGRAPH_MAX_LIST values is refused naming the limit; 200,000 values are refused in under 3 s', async () => {
     const query = 'query($v: [JSON!]!) { cube(name: "cra") { facts(filter: { field: "cofog1.name", in: $v }, first: 1) { totalCount } } }';
-    const over = await gql(query, { v: Array.from({ length: 10_001 }, (_, i) => `v${i}`) });
+    const over = await gql(query, { v: Array.from({ length: 1_001 }, (_, i) => `v${i}`) });
     expectClean(over);
-    expect(over.text, over.text.slice(0, 300)).toMatch(/at most 10000 values \(SPENDGRAPH_MAX_LIST\)/);
+    expect(over.text, over.text.slice(0, 300)).toMatch(/at most 1000 values \(SPENDGRAPH_MAX_LIST\)/);
     const huge = await gql(query, { v: Array.from({ length: 200_000 }, (_, i) => `v${i}`) });
     expect(huge.status).toBe(413);
     expect(huge.text).toMatch(/SPENDGRAPH_MAX_BODY/);
