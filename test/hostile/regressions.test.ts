@@ -130,9 +130,16 @@ describe('issue 13: arithmetic the database refuses is a 400', () => {
     expect(JSON.parse(answer.text)).toMatchObject({ errorcode: 400, error: expect.stringMatching(/out of range|overflow/i) });
   });
 
-  it('STDDEV of exp(600)', async () => {
-    const answer = await send(`/api/records/1.0/analyze?dataset=${RECORDS}&x=feature_code&y.s.func=STD&y.s.expr=exp(600)`);
+  it('GraphQL analyze with pow(10,400) is BAD_USER_INPUT with the short cause, not INTERNAL_SERVER_ERROR', async () => {
+    const answer = await gql(`{ analyze(dataset: "${RECORDS}", x: "feature_code", series: [{ name: "s", func: SUM, expr: "pow(10,400)" }]) { x } }`);
     expectClean(answer);
+    const body = JSON.parse(answer.text) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors[0]).toMatchObject({ message: 'the database refused the request: a number is out of range (numeric overflow)', extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
+  it('STDDEV of exp(600)', async () => {
+    const answer = await send(`/api/records/1.0/analyze?dataset=${RECORDS}&x=feature_code&y.s.func=STDDEV&y.s.expr=exp(600)`);
+    expectRefused(answer, /out of range/);
   });
 
   it('geocluster with clusterdistance=5e-324', async () => {
