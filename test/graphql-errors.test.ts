@@ -62,6 +62,19 @@ describe('errors in variables are the client’s, never masked', () => {
     expect(requestError(text.body).message).toMatch(/^Variable "\$filter" got invalid value .* at "filter\.search\.text"; String cannot represent/);
   });
 
+  it('a bad Decimal names the path into the variable, or the literal, as graphql-js does for built-in scalars', async () => {
+    const variable = await send('query($f: AwardFilter) { awards(first: 1, filter: $f) { totalCount } }', { f: { and: [{ totalObligation: { gt: '1x' } }] } });
+    expect(requestError(variable.body)).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: 'Variable "$f" got invalid value "1x" at "f.and[0].totalObligation.gt"; Expected type "Decimal". Decimal expects a number such as "954392.01", got "1x"',
+    });
+    const literal = await send('{ awards(first: 1, filter: { totalObligation: { gt: "abc" } }) { totalCount } }', {});
+    expect(requestError(literal.body)).toEqual({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      message: 'Expected value of type "Decimal", found "abc"; Decimal expects a number such as "954392.01", got "abc"',
+    });
+  });
+
   it('an unknown enum value is BAD_USER_INPUT naming the enum', async () => {
     const { body } = await send(Datasets, { filter: { family: { equals: 'SPREADSHEETS' } } });
     expect(requestError(body)).toEqual({

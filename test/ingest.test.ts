@@ -95,7 +95,8 @@ describe('ingest', () => {
       ['executed', 'MDL'],
     ]);
     const functional = moldova.dimensions.find((d) => d.name === 'functional_classification')!;
-    expect(functional).toMatchObject({ keyAttribute: 'func2_code', labelAttribute: 'func2_label' });
+    expect(functional).toMatchObject({ keyAttribute: 'key', labelAttribute: 'func2_label' });
+    expect(functional.attributes.find((a) => a.name === 'key')).toMatchObject({ keyParts: ['func1_code', 'func2_code'] });
     expect(functional.attributes.map((a) => a.column)).toContain('functional_classification.func1_code');
   });
 });

@@ -32,7 +32,7 @@ export function jsonpAllowed(c: Context): boolean {
 /** How a dialect writes its JSONP call around the JSON text. */
 export type JsonpStyle = (callback: string, json: string) => string;
 
-/** `callback({...});`, as babbage and OpenDataSoft write it. */
+/** `callback({...});`, as OpenDataSoft writes it (babbage guards the call, see src/cubes/rest). */
 export const jsonpStatement: JsonpStyle = (callback, json) => `${callback}(${json});`;
 
 /** The JSONP answer: `json` (already serialised, so a dialect may indent it) wrapped by `style`. */

@@ -1,5 +1,4 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { UserError } from '../errors.js';
 
 const decimalPattern = /^-?\d+(\.\d+)?$/;
 
@@ -16,7 +15,8 @@ function toDecimalString(value: unknown): string {
 function parseDecimal(value: unknown): string {
   const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
   if (typeof text === 'string' && decimalPattern.test(text.trim())) return text.trim();
-  throw new UserError('BAD_USER_INPUT', `Decimal expects a number such as "954392.01", got ${JSON.stringify(value)}`);
+  // A plain error: graphql-js then names the argument or variable path and the location around this message.
+  throw new TypeError(`Decimal expects a number such as "954392.01", got ${JSON.stringify(value)}`);
 }
 
 /** Exact decimal numbers (money): sent as strings so no client loses cents to floating point. */
@@ -27,6 +27,6 @@ export const DecimalScalar = new GraphQLScalarType<string, string>({
   parseValue: parseDecimal,
   parseLiteral(ast) {
     if (ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return parseDecimal(ast.value);
-    throw new UserError('BAD_USER_INPUT', 'Decimal expects a string or number literal');
+    throw new TypeError('Decimal expects a string or number literal');
   },
 });

@@ -76,8 +76,8 @@ describe('API keys', () => {
     const missing = await app.request('/api/2/permissions?dataset=no-such-dataset');
     expect(await missing.json()).toEqual({ create: false, read: false, update: false, delete: false });
     const bad = await app.request('/api/2/permissions');
-    expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ errors: ['dataset name not provided'] });
+    expect(bad.status).toBe(200);
+    expect(await bad.json()).toEqual({ error: 'dataset name not provided' });
   });
 
   it('reject revoked, unknown and malformed keys with a JSON 401', async () => {
@@ -105,7 +105,7 @@ describe('JSONP', () => {
     expect(get.headers.get('content-type')).toContain('application/javascript');
     expect(await get.text()).toMatch(/^show\(\{"nhits":/);
     const babbage = await app.request('/api/3/cubes?callback=show');
-    expect(await babbage.text()).toMatch(/^show\(\{"status":"ok"/);
+    expect(await babbage.text()).toMatch(/^show && show\(\{"status":"ok"/);
     const post = await app.request('/api/records/1.0/search', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -146,7 +146,8 @@ function recipientRow(row: FixtureRow, base: { datasetId: number }): Prisma.Reci
     recipientUniqueId: str(f.recipient_unique_id),
     parentRecipientUniqueId: str(f.parent_recipient_unique_id),
     businessTypes: str(f.business_types),
-    businessTypesDescription: str(f.business_types_description),
+    // Django fills a field the fixture leaves out with the model's default.
+    businessTypesDescription: 'business_types_description' in f ? str(f.business_types_description) : 'Unknown Business Type',
     businessCategories: Array.isArray(f.business_categories) ? f.business_categories.map(String) : [],
     locationId: int(f.location),
   };
@@ -179,6 +180,8 @@ function awardRow(row: FixtureRow, base: { datasetId: number }): Prisma.AwardCre
     certifiedDate: parseDate(str(f.certified_date)),
     createDate: dateTime(f.create_date),
     updateDate: dateTime(f.update_date),
+    dataSource: str(f.data_source),
+    latestSubmissionId: int(f.latest_submission),
   };
 }
 
@@ -211,7 +214,40 @@ function transactionRow(
     assistanceData: (assistance.get(id) ?? undefined) as Prisma.InputJsonValue | undefined,
     createDate: dateTime(f.create_date),
     updateDate: dateTime(f.update_date),
+    dataSource: str(f.data_source),
+    usaspendingUniqueTransactionId: str(f.usaspending_unique_transaction_id),
+    submissionId: int(f.submission),
+    periodOfPerformanceStartDate: parseDate(str(f.period_of_performance_start_date)),
+    periodOfPerformanceCurrentEndDate: parseDate(str(f.period_of_performance_current_end_date)),
+    drvAwardTransactionUsaspend: str(f.drv_award_transaction_usaspend),
+    drvCurrentTotalAwardValueAmountAdjustment: str(f.drv_current_total_award_value_amount_adjustment),
+    drvPotentialTotalAwardValueAmountAdjustment: str(f.drv_potential_total_award_value_amount_adjustment),
+    lastModifiedDate: parseDate(str(f.last_modified_date)),
+    certifiedDate: parseDate(str(f.certified_date)),
   };
+}
+
+/**
+ * Each award's latest transaction: the fixture's own `latest_transaction` when it names one, else the transaction
+ * with the latest action date (the higher id on a tie), as USAspending's award update sets it.
+ */
+function latestTransactions(awards: FixtureRow[], transactions: FixtureRow[]): Map<number, number> {
+  const latest = new Map<number, { id: number; date: string }>();
+  for (const row of transactions) {
+    const award = int(row.fields.award);
+    const date = str(row.fields.action_date) ?? '';
+    if (award === null) continue;
+    const current = latest.get(award);
+    const id = Number(row.pk);
+    if (!current || date > current.date || (date === current.date && id > current.id)) latest.set(award, { id, date });
+  }
+  const out = new Map<number, number>();
+  for (const row of awards) {
+    const id = Number(row.pk);
+    const given = int(row.fields.latest_transaction) ?? latest.get(id)?.id;
+    if (given !== undefined) out.set(id, given);
+  }
+  return out;
 }
 
 /** A USAspending (Django) fixture of awards, transactions, agencies, recipients and locations, loaded with its own ids. */
@@ -266,6 +302,9 @@ export const usaspendingFixtureLoader: Loader = {
         await inBatches(transactions, (batch) =>
           tx.transaction.createMany({ data: batch.map((row) => transactionRow(row, base, contracts, assistance)) }),
         );
+        for (const [award, transaction] of latestTransactions(awards, transactions)) {
+          await tx.award.update({ where: { id: award }, data: { latestTransactionId: transaction } });
+        }
         await bumpSequences(tx);
         return awards.length + transactions.length;
       },

@@ -3,7 +3,8 @@ import { badInput } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { FilterNode } from '../../shared/filter/ast.js';
 import { compileFilter, likePattern, materializeWhere, type Dialect, type Where } from './filter/compile.js';
-import { fmtPath, models, resolvePath, type ModelName, type ResolvedPath } from './registry.js';
+import { jsonField, jsonText, transactionField, type JsonField } from './filter/extended.js';
+import { fmtPath, models, relationKey, resolvePath, type ModelName, type ResolvedPath } from './registry.js';
 
 export type RootModel = 'Award' | 'Transaction';
 
@@ -100,7 +101,7 @@ export function compileOrder(root: RootModel, order: unknown, at: (string | numb
   const out = entries.map((entry, i) => {
     if (typeof entry !== 'string') throw badInput(`${fmtPath([...at, i])}: order entries are field names`, [...at, i]);
     const desc = entry.startsWith('-');
-    const path = resolvePath(root, desc ? entry.slice(1) : entry, [...at, i]);
+    const path = relationKey(resolvePath(root, desc ? entry.slice(1) : entry, [...at, i]));
     if (!path.scalar || path.scalar.type === 'stringArray') {
       throw badInput(`${fmtPath([...at, i])}: cannot order by "${entry}"`, [...at, i]);
     }
@@ -268,8 +269,13 @@ export function checkTotals(root: RootModel, request: TotalsRequest) {
     field = { path: scalar.name, relations: [], scalar, model };
   }
   if (request.group.length > 5) throw badInput('at most 5 group fields', ['group']);
-  const groups = request.group.map((g, i) => {
-    const path = resolvePath(root, g, ['group', i]);
+  const groups = request.group.map((g, i): ResolvedPath & { json?: JsonField } => {
+    const json = jsonField(root, g);
+    if (json) {
+      if (!json.keys.length) throw badInput(`cannot group by "${g}": name one of its keys, such as ${g}__naics`, ['group', i]);
+      return { path: g, relations: [], scalar: { name: g, column: json.column, type: 'string' }, model: models[root], json };
+    }
+    const path = relationKey(resolvePath(root, g, ['group', i]));
     if (!path.scalar || path.scalar.type === 'stringArray') throw badInput(`cannot group by "${g}"`, ['group', i]);
     return path;
   });
@@ -311,6 +317,7 @@ export async function totals(root: RootModel, request: TotalsRequest, window: To
   const model = models[root];
   const { joins, aliasFor } = joinsOf();
   const groupExprs = groups.map((path) => {
+    if (path.json) return jsonText(aliasFor(path), path.json);
     const column = Prisma.raw(`${aliasFor(path)}."${path.scalar!.column}"`);
     return request.datePart && isDate(path) ? datePartSql(request.datePart, column) : column;
   });
@@ -407,9 +414,11 @@ export async function autocomplete(root: RootModel, request: AutocompleteRequest
   }
   if (request.fields.length > 10) throw badInput('at most 10 autocomplete fields', ['fields']);
   const paths = request.fields.map((field, i) => {
-    const path = resolvePath(root, field, ['fields', i]);
+    const through = transactionField(root, field);
+    const path = through === null ? resolvePath(root, field, ['fields', i]) : resolvePath('Transaction', through, ['fields', i]);
     if (path.scalar?.type !== 'string') throw badInput(`autocomplete field "${field}" must be a text field`, ['fields', i]);
-    return path;
+    if (through !== null && path.relations.length) throw badInput(`autocomplete field "${field}": name a text field of the transaction itself`, ['fields', i]);
+    return { path, through: through !== null };
   });
   const value = request.value;
   if (typeof value !== 'string' || value.includes('\u0000') || value.length > 1000) {
@@ -417,9 +426,11 @@ export async function autocomplete(root: RootModel, request: AutocompleteRequest
   }
   const conditions = await scopeSql(root, request, scope);
   const pattern = likePattern(value, request.mode);
-  const selects = paths.map((path, i) => {
+  const selects = paths.map(({ path, through }, i) => {
     const { joins, aliasFor } = joinsOf();
-    const column = Prisma.raw(`${aliasFor(path)}."${path.scalar!.column}"`);
+    // An award's transactions: the award matches when one of its transactions does.
+    if (through) joins.push(Prisma.raw('JOIN "transaction" tx ON tx.award_id = t0.id'));
+    const column = Prisma.raw(`${through ? 'tx' : aliasFor(path)}."${path.scalar!.column}"`);
     return Prisma.sql`(SELECT ${i}::int AS k, t0.id, ${column} AS v FROM ${Prisma.raw(`"${models[root].table}"`)} t0
       ${joins.length ? Prisma.join(joins, ' ') : Prisma.empty}
       WHERE ${Prisma.join(conditions, ' AND ')} AND ${column} ILIKE ${pattern}
@@ -432,7 +443,7 @@ export async function autocomplete(root: RootModel, request: AutocompleteRequest
     const values = [...new Set(hits.map((row) => row.v))].sort();
     out.results[key] = values;
     out.counts[key] = values.length;
-    out.ids[key] = hits.map((row) => Number(row.id));
+    out.ids[key] = [...new Set(hits.map((row) => Number(row.id)))];
   });
   return out;
 }

@@ -63,6 +63,7 @@ export const models: Record<ModelName, ModelDef> = {
       s('certifiedDate', 'date'),
       s('createDate', 'datetime'),
       s('updateDate', 'datetime'),
+      s('dataSource', 'string'),
     ],
     relations: [
       ...agencyRelations,
@@ -86,6 +87,12 @@ export const models: Record<ModelName, ModelDef> = {
       s('fiscalYear', 'int'),
       s('createDate', 'datetime'),
       s('updateDate', 'datetime'),
+      s('dataSource', 'string'),
+      s('usaspendingUniqueTransactionId', 'string'),
+      s('periodOfPerformanceStartDate', 'date'),
+      s('periodOfPerformanceCurrentEndDate', 'date'),
+      s('lastModifiedDate', 'date'),
+      s('certifiedDate', 'date'),
     ],
     relations: [r('award', 'Award'), ...agencyRelations, r('recipient', 'Recipient'), r('placeOfPerformance', 'Location')],
   },
@@ -199,6 +206,13 @@ export function resolvePath(root: ModelName, raw: unknown, inputPath: (string | 
     throw badInput(`${fmtPath(inputPath)}: unknown field "${raw}" on ${root}`, inputPath);
   }
   throw badInput(`${fmtPath(inputPath)}: unknown field "${raw}" on ${root}`, inputPath);
+}
+
+/** A path ending on a relation as the related row's id: USAspending compares, orders and groups relations by key. */
+export function relationKey(path: ResolvedPath): ResolvedPath {
+  if (path.scalar) return path;
+  const model = models[path.relations[path.relations.length - 1]!.target];
+  return { path: `${path.path}.id`, relations: path.relations, scalar: model.scalars.find((sc) => sc.name === 'id')!, model };
 }
 
 /** Renders ["filter", "and", 2, "field"] as "filter.and[2].field". */

@@ -70,7 +70,7 @@ function listOption(value: unknown, name: string): string[] | undefined {
 }
 
 function bool(value: unknown): boolean {
-  return value === true || value === 'true' || value === 'True' || value === '1';
+  return value === true || value === 1 || value === 'true' || value === 'True' || value === '1';
 }
 
 function pick(input: Input, key: string): unknown {
@@ -116,7 +116,8 @@ function listHandler(root: RootModel, endpoint: string) {
       const stored = await listRequest(input, endpoint);
       const paging = clampPage(pick(input, 'page'), pick(input, 'limit'));
       const list = await prepareList(root, stored, paging, visibleDatasets(principalOf(c)));
-      const [{ rows, hasNextPage, hasPreviousPage }, count] = await Promise.all([listRows(list), countRows(list)]);
+      const extra = root === 'Award' && stored.verbose ? { include: awardDetailInclude } : {};
+      const [{ rows, hasNextPage, hasPreviousPage }, count] = await Promise.all([listRows(list, extra), countRows(list)]);
       const req = await saveRequest(endpoint, stored);
       const toJson = root === 'Award' ? awardJson : transactionJson;
       const defaults = root === 'Award' ? defaultAwardFields : defaultTransactionFields;
@@ -128,6 +129,10 @@ function listHandler(root: RootModel, endpoint: string) {
     });
 }
 
+/** What an award's detail (and a verbose list) shows beyond a list row: its latest transaction. */
+const awardDetailInclude = { ...awardInclude, latestTransaction: { include: awardInclude } } as const;
+
+/** One award or transaction; upstream's tests also POST here (with `fields` or `verbose`, which detail ignores). */
 function detailHandler(root: RootModel) {
   return (c: Context) =>
     guarded(c, async () => {
@@ -137,7 +142,7 @@ function detailHandler(root: RootModel) {
       const where = { id, dataset: { is: visibleDatasets(principalOf(c)) } };
       const row =
         root === 'Award'
-          ? await db.award.findFirst({ where, include: awardInclude })
+          ? await db.award.findFirst({ where, include: awardDetailInclude })
           : await db.transaction.findFirst({ where, include: transactionInclude });
       if (!row) throw notFound(`No ${root.toLowerCase()} with id ${id}`);
       const input = await readInput(c);
@@ -356,8 +361,10 @@ export function registerAwardsRoutes(app: Hono): void {
   both(app, 'post', '/api/v1/transactions/autocomplete/', autocompleteHandler('Transaction'));
   both(app, 'get', '/api/v1/awards/autocomplete/', (c) => Promise.resolve(c.json({ message: 'Autocomplete requests are POST only' }, 405)));
   app.get('/api/v1/download/files/:name', fileHandler);
-  both(app, 'get', '/api/v1/awards/:id/', detailHandler('Award'));
-  both(app, 'get', '/api/v1/transactions/:id/', detailHandler('Transaction'));
+  for (const method of ['get', 'post'] as const) {
+    both(app, method, '/api/v1/awards/:id/', detailHandler('Award'));
+    both(app, method, '/api/v1/transactions/:id/', detailHandler('Transaction'));
+  }
 }
 
 export { listRequest, totalsRequest };

@@ -84,9 +84,16 @@ export function recipientJson(row: Row): Json {
   };
 }
 
+/** The contract or assistance part of a transaction, keyed by its transaction as upstream's one-to-one row is. */
+function transactionPart(id: number, data: unknown): Json {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return null;
+  return { transaction: id, ...(data as Record<string, Json>) };
+}
+
 export function awardJson(row: Record<string, unknown>): Record<string, Json> {
   return {
     id: row.id as number,
+    data_source: (row.dataSource as string | null) ?? null,
     type: (row.type as string | null) ?? null,
     type_description: (row.typeDescription as string | null) ?? null,
     category: (row.category as string | null) ?? null,
@@ -110,12 +117,20 @@ export function awardJson(row: Record<string, unknown>): Record<string, Json> {
     funding_agency: agencyJson(row.fundingAgency as Row),
     recipient: recipientJson(row.recipient as Row),
     place_of_performance: locationJson(row.placeOfPerformance as Row),
+    latest_submission: (row.latestSubmissionId as number | null) ?? null,
+    // Read only where the query loaded it (award detail, verbose lists); nested, it has the default fields.
+    ...(row.latestTransaction === undefined
+      ? {}
+      : { latest_transaction: row.latestTransaction ? shape(transactionJson(row.latestTransaction as Record<string, unknown>), {}, defaultTransactionFields) : null }),
   };
 }
 
 export function transactionJson(row: Record<string, unknown>): Record<string, Json> {
   return {
     id: row.id as number,
+    data_source: (row.dataSource as string | null) ?? null,
+    usaspending_unique_transaction_id: (row.usaspendingUniqueTransactionId as string | null) ?? null,
+    submission: (row.submissionId as number | null) ?? null,
     award: (row.awardId as number | null) ?? null,
     type: (row.type as string | null) ?? null,
     type_description: (row.typeDescription as string | null) ?? null,
@@ -125,21 +140,29 @@ export function transactionJson(row: Record<string, unknown>): Record<string, Js
     modification_number: (row.modificationNumber as string | null) ?? null,
     description: (row.description as string | null) ?? null,
     fiscal_year: (row.fiscalYear as number | null) ?? null,
+    period_of_performance_start_date: day(row.periodOfPerformanceStartDate),
+    period_of_performance_current_end_date: day(row.periodOfPerformanceCurrentEndDate),
+    drv_award_transaction_usaspend: (row.drvAwardTransactionUsaspend as string | null) ?? null,
+    drv_current_total_award_value_amount_adjustment: money(row.drvCurrentTotalAwardValueAmountAdjustment),
+    drv_potential_total_award_value_amount_adjustment: money(row.drvPotentialTotalAwardValueAmountAdjustment),
+    last_modified_date: day(row.lastModifiedDate),
+    certified_date: day(row.certifiedDate),
     create_date: stamp(row.createDate),
     update_date: stamp(row.updateDate),
     awarding_agency: agencyJson(row.awardingAgency as Row),
     funding_agency: agencyJson(row.fundingAgency as Row),
     recipient: recipientJson(row.recipient as Row),
     place_of_performance: locationJson(row.placeOfPerformance as Row),
-    contract_data: (row.contractData as Json) ?? null,
-    assistance_data: (row.assistanceData as Json) ?? null,
+    contract_data: transactionPart(row.id as number, row.contractData),
+    assistance_data: transactionPart(row.id as number, row.assistanceData),
   };
 }
 
 export const defaultAwardFields = [
-  'id', 'type', 'type_description', 'category', 'piid', 'fain', 'uri', 'total_obligation', 'date_signed',
-  'description', 'period_of_performance_start_date', 'period_of_performance_current_end_date', 'awarding_agency',
-  'funding_agency', 'recipient', 'place_of_performance',
+  'id', 'type', 'type_description', 'category', 'piid', 'fain', 'uri', 'total_obligation', 'total_outlay', 'date_signed',
+  'description', 'period_of_performance_start_date', 'period_of_performance_current_end_date',
+  'potential_total_value_of_award', 'awarding_agency', 'funding_agency', 'recipient', 'place_of_performance',
+  'date_signed__fy',
 ];
 export const defaultTransactionFields = [
   'id', 'award', 'type', 'type_description', 'action_date', 'action_type', 'federal_action_obligation',
@@ -159,6 +182,10 @@ export function shape(object: Record<string, Json>, options: Shape, defaults: st
   const out: Record<string, Json> = {};
   const nested = new Map<string, string[]>();
   for (const field of wanted) {
+    if (field in object) {
+      out[field] = object[field]!;
+      continue;
+    }
     const [head, ...rest] = field.split('__');
     if (!head || !(head in object)) continue;
     if (rest.length) nested.set(head, [...(nested.get(head) ?? []), rest.join('__')]);
@@ -170,6 +197,10 @@ export function shape(object: Record<string, Json>, options: Shape, defaults: st
     out[head] = value && typeof value === 'object' && !Array.isArray(value) ? shape(value, { fields: children }, []) : (value ?? null);
   }
   for (const field of options.exclude ?? []) {
+    if (field in out) {
+      delete out[field];
+      continue;
+    }
     const [head, ...rest] = field.split('__');
     if (!head) continue;
     if (!rest.length) delete out[head];

@@ -12,6 +12,10 @@ export interface AttributeSpec {
   read(row: SourceRow): string | undefined;
   /** Name of the source column, for error messages. */
   sourceName: string;
+  /** The attribute of the same dimension this one labels (FDP `labelfor`). */
+  labelFor?: string | null;
+  /** Set on the synthetic key of a composite primaryKey: the attributes it joins, in key order (see compositeKey). */
+  keyParts?: string[];
 }
 
 export interface DimensionSpec {
@@ -35,10 +39,17 @@ export interface MeasureSpec {
   sourceName: string;
 }
 
+export interface HierarchySpec {
+  name: string;
+  label?: string | null;
+  /** Top level first: dimension names (their key attribute) or attribute refs `<dimension>.<attribute>`. */
+  levels: string[];
+}
+
 export interface CubeSpec {
   dimensions: DimensionSpec[];
   measures: MeasureSpec[];
-  hierarchies: { name: string; label?: string | null; levels: string[] }[];
+  hierarchies: HierarchySpec[];
 }
 
 export interface SourceRow {
@@ -52,6 +63,22 @@ const BATCH = 1000;
 /** Attribute values live in Fact.data under "<dimension>.<attribute>", measures under their name. */
 export function attributeRef(dimension: string, attribute: string): string {
   return `${dimension}.${attribute}`;
+}
+
+/**
+ * The member key of a composite primaryKey: its parts' stored values joined by "/", a missing part left empty, and
+ * "\" and "/" inside a part escaped with a backslash (so `Central/101/0101///010`); null when every part is missing.
+ */
+export function compositeKey(parts: readonly unknown[]): string | null {
+  if (parts.every((part) => part === null || part === undefined)) return null;
+  return parts.map((part) => (part === null || part === undefined ? '' : String(part).replace(/[\\/]/g, '\\$&'))).join('/');
+}
+
+function levelExists(spec: CubeSpec, level: string): boolean {
+  const dot = level.indexOf('.');
+  if (dot < 0) return spec.dimensions.some((d) => d.name === level);
+  const dimension = spec.dimensions.find((d) => d.name === level.slice(0, dot));
+  return !!dimension?.attributes.some((a) => a.name === level.slice(dot + 1));
 }
 
 export function checkCubeSpec(spec: CubeSpec, file: string): void {
@@ -80,8 +107,8 @@ export function checkCubeSpec(spec: CubeSpec, file: string): void {
   if (spec.measures.length === 0) throw new IngestError('the model defines no measure', file);
   for (const hierarchy of spec.hierarchies) {
     for (const level of hierarchy.levels) {
-      if (!spec.dimensions.some((d) => d.name === level)) {
-        throw new IngestError(`hierarchy "${hierarchy.name}": level "${level}" is not a dimension`, file);
+      if (!levelExists(spec, level)) {
+        throw new IngestError(`hierarchy "${hierarchy.name}": level "${level}" is not a dimension or attribute`, file);
       }
     }
   }
@@ -106,6 +133,8 @@ export async function writeCubeModel(tx: Tx, datasetId: number, spec: CubeSpec):
             column: attributeRef(dimension.name, attribute.name),
             type: attribute.type,
             position: index,
+            labelFor: attribute.labelFor ?? null,
+            keyParts: attribute.keyParts ?? [],
           })),
         },
       },
@@ -141,11 +170,18 @@ export async function writeFacts(
     const data: Record<string, string | number | boolean | null> = {};
     for (const dimension of spec.dimensions) {
       for (const attribute of dimension.attributes) {
+        if (attribute.keyParts) continue;
         data[attributeRef(dimension.name, attribute.name)] = convert(
           attribute.read(row),
           attribute.type,
           row,
           attribute.sourceName,
+        );
+      }
+      for (const attribute of dimension.attributes) {
+        if (!attribute.keyParts) continue;
+        data[attributeRef(dimension.name, attribute.name)] = compositeKey(
+          attribute.keyParts.map((part) => data[attributeRef(dimension.name, part)]),
         );
       }
     }

@@ -11,6 +11,7 @@ import {
   type AttributeSpec,
   type CubeSpec,
   type DimensionSpec,
+  type HierarchySpec,
   type SourceRow,
 } from './cube-writer.js';
 import { refName } from './cube-names.js';
@@ -78,6 +79,139 @@ function licenseOf(dp: DataPackage): { license: string | null; licenseUrl: strin
   return { license: first?.name ?? first?.id ?? first?.title ?? null, licenseUrl: first?.path ?? first?.url ?? null };
 }
 
+interface MappedDimension {
+  rawName: string;
+  dimension: FdpDimension;
+  spec: DimensionSpec;
+  /** Raw attribute name -> ref name within the dimension. */
+  attributeNames: Map<string, string>;
+}
+
+interface MappingContext {
+  fieldTypes: Map<string, string>;
+  requireSource(source: string, what: string): void;
+  file: string;
+}
+
+/**
+ * One FDP dimension as a cube dimension. A primaryKey of several attributes gets a synthetic key attribute (`key`,
+ * or `key_2` … when the package has an attribute of that name) joining the parts (see compositeKey), so a member is
+ * one key tuple; its label is the label of the last part.
+ */
+function mapDimension(rawName: string, name: string, dimension: FdpDimension, context: MappingContext): MappedDimension {
+  const { fieldTypes, requireSource, file } = context;
+  const rawAttributes = Object.entries(dimension.attributes ?? {});
+  const attributeNames = new Map<string, string>();
+  const attributeTaken = new Set<string>();
+  for (const [rawAttribute] of rawAttributes) attributeNames.set(rawAttribute, refName(rawAttribute, attributeTaken));
+  const attributes: AttributeSpec[] = rawAttributes.map(([rawAttribute, attribute]) => {
+    requireSource(attribute.source, `dimension "${rawName}" attribute "${rawAttribute}"`);
+    return {
+      name: attributeNames.get(rawAttribute)!,
+      label: attribute.title ?? attribute.source,
+      type: normaliseType(fieldTypes.get(attribute.source)),
+      read: (row: SourceRow) => row.values[attribute.source],
+      sourceName: attribute.source,
+      labelFor: attribute.labelfor && attributeNames.has(attribute.labelfor) ? attributeNames.get(attribute.labelfor)! : null,
+    };
+  });
+  if (attributes.length === 0) throw new IngestError(`dimension "${rawName}" has no attributes`, file);
+  const keys = [dimension.primaryKey].flat().filter((key): key is string => typeof key === 'string');
+  if (keys.length === 0 || keys.some((key) => !attributeNames.has(key))) {
+    throw new IngestError(`dimension "${rawName}": primaryKey must name its attributes, got ${JSON.stringify(dimension.primaryKey)}`, file);
+  }
+  const rawKey = keys[keys.length - 1]!;
+  const rawLabel = rawAttributes.find(([, a]) => a.labelfor === rawKey)?.[0];
+  let keyAttribute = attributeNames.get(rawKey)!;
+  if (keys.length > 1) {
+    const parts = keys.map((key) => attributeNames.get(key)!);
+    keyAttribute = refName('key', attributeTaken);
+    attributes.push({
+      name: keyAttribute,
+      label: keys.map((key) => dimension.attributes[key]!.title ?? dimension.attributes[key]!.source).join(' / '),
+      type: 'string',
+      read: () => undefined,
+      sourceName: parts.join('/'),
+      keyParts: parts,
+    });
+  }
+  return {
+    rawName,
+    dimension,
+    attributeNames,
+    spec: {
+      name,
+      label: dimension.title ?? rawName,
+      description: dimension.description ?? null,
+      keyAttribute,
+      labelAttribute: rawLabel ? attributeNames.get(rawLabel)! : null,
+      dimensionType: dimension.dimensionType ?? null,
+      attributes,
+    },
+  };
+}
+
+function servedDimension(spec: DimensionSpec): Record<string, unknown> {
+  return {
+    label: spec.label,
+    description: spec.description,
+    dimensionType: spec.dimensionType,
+    key_attribute: spec.keyAttribute,
+    label_attribute: spec.labelAttribute,
+    attributes: Object.fromEntries(
+      spec.attributes.map((a) => [
+        a.name,
+        { column: a.sourceName, label: a.label, type: a.type, ...(a.keyParts ? { key_parts: a.keyParts } : {}) },
+      ]),
+    ),
+  };
+}
+
+/**
+ * `parent` chains as hierarchies, top level first: an attribute whose `parent` names another attribute of its
+ * dimension is the level below it (levels are attribute refs), and a `parent` naming another dimension puts that
+ * dimension (its key) above. Each attribute that is a parent of none gives one hierarchy, named
+ * `<dimension>_hierarchy` (`<dimension>_<attribute>_hierarchy` when a dimension has several).
+ */
+function parentHierarchies(mapped: MappedDimension[], dimensionNames: Map<string, string>, taken: Set<string>, file: string): HierarchySpec[] {
+  const hierarchies: HierarchySpec[] = [];
+  for (const { rawName, dimension, spec, attributeNames } of mapped) {
+    const parentOf = new Map<string, string>();
+    for (const [rawAttribute, attribute] of Object.entries(dimension.attributes ?? {})) {
+      if (attribute.parent === undefined || attribute.parent === null) continue;
+      if (typeof attribute.parent !== 'string' || (!attributeNames.has(attribute.parent) && !dimensionNames.has(attribute.parent))) {
+        throw new IngestError(
+          `dimension "${rawName}" attribute "${rawAttribute}": parent ${JSON.stringify(attribute.parent)} is neither an attribute of "${rawName}" nor a dimension`,
+          file,
+        );
+      }
+      parentOf.set(rawAttribute, attribute.parent);
+    }
+    const parents = new Set(parentOf.values());
+    const leaves = [...parentOf.keys()].filter((rawAttribute) => !parents.has(rawAttribute));
+    if (parentOf.size > 0 && leaves.length === 0) {
+      throw new IngestError(`dimension "${rawName}": the parent attributes form a cycle (${[...parentOf.keys()].join(', ')})`, file);
+    }
+    for (const leaf of leaves) {
+      const levels: string[] = [];
+      const seen = new Set<string>();
+      for (let current: string | undefined = leaf; current !== undefined; current = parentOf.get(current)) {
+        if (seen.has(current)) throw new IngestError(`dimension "${rawName}": the parent of "${current}" leads back to it`, file);
+        seen.add(current);
+        if (attributeNames.has(current)) {
+          levels.unshift(`${spec.name}.${attributeNames.get(current)!}`);
+        } else {
+          levels.unshift(dimensionNames.get(current)!);
+          break;
+        }
+      }
+      const base = leaves.length === 1 ? `${spec.name}_hierarchy` : `${spec.name}_${attributeNames.get(leaf)!}_hierarchy`;
+      hierarchies.push({ name: refName(base, taken), label: spec.label ?? rawName, levels });
+    }
+  }
+  return hierarchies;
+}
+
 /**
  * A Fiscal Data Package: datapackage.json with CSV resources, described by the FDP 1.0 `model` or the older
  * `mapping`. Measure values are multiplied by the measure's `factor` (the package's unit), as the FDP spec says.
@@ -129,50 +263,13 @@ export const fdpLoader: Loader = {
       dimensions: {},
       measures: {},
     };
+    const dimensionNames = new Map(Object.keys(model.dimensions).map((rawName) => [rawName, refName(rawName, taken)]));
+    const mapped: MappedDimension[] = [];
     for (const [rawName, dimension] of Object.entries(model.dimensions)) {
-      const name = refName(rawName, taken);
-      const attributeNames = new Map<string, string>();
-      const attributeTaken = new Set<string>();
-      for (const rawAttribute of Object.keys(dimension.attributes ?? {})) {
-        attributeNames.set(rawAttribute, refName(rawAttribute, attributeTaken));
-      }
-      const attributes: AttributeSpec[] = Object.entries(dimension.attributes ?? {}).map(([rawAttribute, attribute]) => {
-        requireSource(attribute.source, `dimension "${rawName}" attribute "${rawAttribute}"`);
-        return {
-          name: attributeNames.get(rawAttribute)!,
-          label: attribute.title ?? attribute.source,
-          type: normaliseType(fieldTypes.get(attribute.source)),
-          read: (row: SourceRow) => row.values[attribute.source],
-          sourceName: attribute.source,
-        };
-      });
-      if (attributes.length === 0) throw new IngestError(`dimension "${rawName}" has no attributes`, file);
-      const keys = [dimension.primaryKey].flat().filter((key): key is string => typeof key === 'string');
-      const rawKey = keys[keys.length - 1];
-      if (!rawKey || !attributeNames.has(rawKey)) {
-        throw new IngestError(`dimension "${rawName}": primaryKey must name one of its attributes`, file);
-      }
-      const rawLabel = Object.entries(dimension.attributes).find(([, a]) => a.labelfor === rawKey)?.[0];
-      const spec1: DimensionSpec = {
-        name,
-        label: dimension.title ?? rawName,
-        description: dimension.description ?? null,
-        keyAttribute: attributeNames.get(rawKey)!,
-        labelAttribute: rawLabel ? attributeNames.get(rawLabel)! : null,
-        dimensionType: dimension.dimensionType ?? null,
-        attributes,
-      };
-      spec.dimensions.push(spec1);
-      served.dimensions[name] = {
-        label: spec1.label,
-        description: spec1.description,
-        dimensionType: spec1.dimensionType,
-        key_attribute: spec1.keyAttribute,
-        label_attribute: spec1.labelAttribute,
-        attributes: Object.fromEntries(
-          attributes.map((a) => [a.name, { column: a.sourceName, label: a.label, type: a.type }]),
-        ),
-      };
+      const one = mapDimension(rawName, dimensionNames.get(rawName)!, dimension, { fieldTypes, requireSource, file });
+      mapped.push(one);
+      spec.dimensions.push(one.spec);
+      served.dimensions[one.spec.name] = servedDimension(one.spec);
     }
     for (const [rawName, measure] of Object.entries(model.measures)) {
       requireSource(measure.source, `measure "${rawName}"`);
@@ -189,6 +286,7 @@ export const fdpLoader: Loader = {
       });
       served.measures[name] = { column: measure.source, label: measure.title ?? rawName, currency: measure.currency ?? null, factor: measure.factor ?? 1 };
     }
+    spec.hierarchies = parentHierarchies(mapped, dimensionNames, taken, file);
     checkCubeSpec(spec, file);
 
     const name = request.name ?? dp.name;
@@ -206,7 +304,7 @@ export const fdpLoader: Loader = {
         keywords: dp.keywords ?? [],
         themes: [dp.countryCode ?? []].flat(),
         source: {
-          model: { fact_table: name, ...served, hierarchies: {} },
+          model: { fact_table: name, ...served, hierarchies: Object.fromEntries(spec.hierarchies.map((h) => [h.name, { label: h.label, levels: h.levels }])) },
           datapackage: dp,
           fiscalPeriod: dp.fiscalPeriod ?? null,
         },

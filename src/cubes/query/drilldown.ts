@@ -40,6 +40,13 @@ function bucketSql(attribute: CubeAttribute, bucket: TimeBucket, fiscal: FiscalY
   }
 }
 
+/** A level is fixed by a cut on its key, or on the composite key of its dimension when it is one of the parts. */
+function fixedLevel(scope: Scope, pinned: Set<string>, key: CubeAttribute): boolean {
+  if (pinned.has(key.ref)) return true;
+  const dimensionKey = scope.model.dimensionsByName.get(key.dimension)?.keyAttribute;
+  return !!dimensionKey && dimensionKey.keyParts.includes(key.name) && pinned.has(dimensionKey.ref);
+}
+
 /** The drilldown refs as output columns (a dimension gives all its attributes, a hierarchy the level below the cut). */
 export function resolveDrilldown(scope: Scope, refs: string[], name: string): Column[] {
   const { model } = scope;
@@ -67,12 +74,12 @@ export function resolveDrilldown(scope: Scope, refs: string[], name: string): Co
     }
     const hierarchy = model.hierarchiesByName.get(ref);
     if (hierarchy && !model.dimensionsByName.has(ref)) {
-      const levels = hierarchy.levels.map((level) => model.dimensionsByName.get(level)!);
-      let depth = 0;
-      while (depth < levels.length - 1 && pinned.has(levels[depth]!.keyAttribute.ref)) depth += 1;
+      const levels = hierarchy.resolved;
+      const deepestFixed = levels.findLastIndex((level) => fixedLevel(scope, pinned, level.key));
+      const depth = Math.min(deepestFixed + 1, levels.length - 1);
       for (const level of levels.slice(0, depth + 1)) {
-        addAttribute(level.keyAttribute);
-        addAttribute(level.labelAttribute);
+        addAttribute(level.key);
+        addAttribute(level.label);
       }
       return;
     }

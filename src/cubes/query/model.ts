@@ -19,6 +19,10 @@ export interface CubeAttribute {
   column: string;
   type: AttributeType;
   dimension: string;
+  /** Name of the attribute of the same dimension this one labels. */
+  labelFor: string | null;
+  /** Names of the key attributes a synthetic composite key joins, in key order (empty for every other attribute). */
+  keyParts: string[];
 }
 
 export interface CubeDimension {
@@ -60,7 +64,10 @@ export interface CubeAggregate {
 export interface CubeHierarchy {
   name: string;
   label: string | null;
+  /** As the model names them: dimension names or attribute refs, top level first. */
   levels: string[];
+  /** Each level's key attribute (a dimension's key, or the attribute itself) and the attribute labelling it. */
+  resolved: { key: CubeAttribute; label: CubeAttribute }[];
 }
 
 export interface CubeModel {
@@ -199,9 +206,13 @@ async function readModels(datasetIds: number[]): Promise<CubeModel[]> {
 }
 
 function buildModel(dataset: Prisma.DatasetGetPayload<{ include: typeof modelInclude }>): CubeModel {
-  const hierarchies: CubeHierarchy[] = dataset.hierarchies.map((h) => ({ name: h.name, label: h.label, levels: h.levels }));
   const hierarchyOf = new Map<string, string>();
-  for (const h of hierarchies) for (const level of h.levels) if (!hierarchyOf.has(level)) hierarchyOf.set(level, h.name);
+  for (const h of dataset.hierarchies) {
+    for (const level of h.levels) {
+      const dimension = level.split('.')[0]!;
+      if (!hierarchyOf.has(dimension)) hierarchyOf.set(dimension, h.name);
+    }
+  }
 
   const attributesByRef = new Map<string, CubeAttribute>();
   const dimensions: CubeDimension[] = [];
@@ -213,6 +224,8 @@ function buildModel(dataset: Prisma.DatasetGetPayload<{ include: typeof modelInc
       column: a.column,
       type: (attributeTypes.has(a.type) ? a.type : 'string') as AttributeType,
       dimension: row.name,
+      labelFor: a.labelFor,
+      keyParts: a.keyParts,
     }));
     const key = attributes.find((a) => a.name === row.keyAttribute) ?? attributes[0];
     if (!key) continue;
@@ -232,6 +245,12 @@ function buildModel(dataset: Prisma.DatasetGetPayload<{ include: typeof modelInc
       hierarchy: hierarchyOf.get(row.name) ?? null,
     });
   }
+  const dimensionsByName = new Map(dimensions.map((d) => [d.name, d]));
+  const hierarchies = dataset.hierarchies.flatMap<CubeHierarchy>((h) => {
+    const resolved = h.levels.map((level) => levelOf(level, dimensionsByName, attributesByRef));
+    if (resolved.some((level) => !level)) return [];
+    return [{ name: h.name, label: h.label, levels: h.levels, resolved: resolved as CubeHierarchy['resolved'] }];
+  });
   const measures = dataset.measures.map<CubeMeasure>((m) => ({
     id: m.id,
     cube: dataset.name,
@@ -264,10 +283,24 @@ function buildModel(dataset: Prisma.DatasetGetPayload<{ include: typeof modelInc
         ? { start: typeof period.start === 'string' ? period.start : null, end: typeof period.end === 'string' ? period.end : null }
         : null,
     attributesByRef,
-    dimensionsByName: new Map(dimensions.map((d) => [d.name, d])),
+    dimensionsByName,
     measuresByName: new Map(measures.map((m) => [m.name, m])),
     hierarchiesByName: new Map(hierarchies.map((h) => [h.name, h])),
   };
+}
+
+/** A hierarchy level: a dimension (its key and label) or an attribute ref (with the attribute labelling it, if any). */
+function levelOf(
+  level: string,
+  dimensions: Map<string, CubeDimension>,
+  attributes: Map<string, CubeAttribute>,
+): CubeHierarchy['resolved'][number] | null {
+  const dimension = dimensions.get(level);
+  if (dimension) return { key: dimension.keyAttribute, label: dimension.labelAttribute };
+  const key = attributes.get(level);
+  if (!key) return null;
+  const owner = dimensions.get(key.dimension)!;
+  return { key, label: owner.attributes.find((a) => a.labelFor === key.name) ?? key };
 }
 
 function listing(values: string[], limit = 40): string {

@@ -3,7 +3,7 @@ import { visibleDatasets } from '../../access/principal.js';
 import type { Context, Hono } from 'hono';
 import { db } from '../../db.js';
 import { badInput, notFound, UserError } from '../../errors.js';
-import { contentTypes, errorResponse, isCallbackName, jsonpStatement, withErrorEnvelope, writeJsonp, type ErrorEnvelope } from '../../shared/dialect.js';
+import { contentTypes, errorResponse, isCallbackName, withErrorEnvelope, writeJsonp, type ErrorEnvelope, type JsonpStyle } from '../../shared/dialect.js';
 import { babbageModel } from './babbage.js';
 import { aggregateNumber, aggregatePlan, membersPlan, type AggregatePlan } from '../query/aggregate.js';
 import { dimensionCardinalities } from '../query/cardinality.js';
@@ -13,6 +13,9 @@ import { loadCube, type CubeAttribute, type CubeDimension, type CubeMeasure, typ
 import { maxPageSize, type Row } from '../query/scope.js';
 
 type Query = Record<string, string | undefined>;
+
+/** The babbage release whose API and tests these routes follow. */
+const babbageVersion = '0.4.0';
 
 /** RFC 4180 CSV: a header of refs, then one line per row; fields quoted when they hold a comma, quote or newline. */
 export function toCsv(columns: string[], rows: Row[]): string {
@@ -67,6 +70,9 @@ async function aggregatePage(plan: AggregatePlan, page: Page) {
   return { cells: fetched.cells.map(numbers), summary: numbers(totals.summary), totalCellCount: totals.count };
 }
 
+/** babbage guards the call so a page whose callback is not defined yet gets no error: `cb && cb({...});`. */
+const babbageJsonp: JsonpStyle = (callback, json) => `${callback} && ${callback}(${json});`;
+
 /** JSON, or JSONP when the query names a `callback` (errors too). */
 function send(c: Context, body: unknown, status = 200): Response {
   const callback = c.req.query('callback');
@@ -74,7 +80,7 @@ function send(c: Context, body: unknown, status = 200): Response {
     if (!isCallbackName(callback)) {
       return c.json({ status: 'error', message: `Invalid callback: '${callback}'`, context: {} }, 400);
     }
-    return writeJsonp(c, callback, JSON.stringify(body), jsonpStatement, status);
+    return writeJsonp(c, callback, JSON.stringify(body), babbageJsonp, status);
   }
   return c.json(body, status as 200);
 }
@@ -132,6 +138,17 @@ function listing(
 
 async function cubeParam(c: Context): Promise<CubeModel> {
   return loadCube(c.req.param('name') ?? '', principalOf(c));
+}
+
+/** babbage's API index: its name, status and version, and where the cube list is. */
+async function indexRoute(c: Context): Promise<Response> {
+  return send(c, {
+    status: 'ok',
+    api: 'babbage',
+    message: 'Spendgraph: OpenSpending cubes over the babbage API',
+    cubes_index_url: new URL('/api/3/cubes', c.req.url).toString(),
+    version: babbageVersion,
+  });
 }
 
 async function cubeList(c: Context): Promise<Response> {
@@ -198,6 +215,15 @@ async function membersRoute(c: Context, query: Query): Promise<Response> {
   });
 }
 
+/** babbage names every aggregate in full (`amount.sum`): a bare measure is not one of its aggregates. */
+function aggregateRefs(text: string): string[] {
+  const refs = parseRefs(text, 'aggregate', 'aggregates');
+  refs.forEach((ref, i) => {
+    if (ref !== '_count' && !ref.includes('.')) throw badInput(`Invalid aggregate: '${ref}'`, ['aggregates', i]);
+  });
+  return refs;
+}
+
 async function aggregateRoute(c: Context, query: Query): Promise<Response> {
   const model = await cubeParam(c);
   const paging = pageParams(query, 100);
@@ -207,7 +233,7 @@ async function aggregateRoute(c: Context, query: Query): Promise<Response> {
     {
       cut: query.cut || null,
       drilldown: query.drilldown ? parseRefs(query.drilldown, 'drilldown', 'drilldown') : null,
-      aggregates: query.aggregates ? parseRefs(query.aggregates, 'aggregate', 'aggregates') : null,
+      aggregates: query.aggregates ? aggregateRefs(query.aggregates) : null,
       order: orderParam(query),
       fiscalYearStart: query.fiscal_year_start || null,
     },
@@ -231,6 +257,8 @@ async function aggregateRoute(c: Context, query: Query): Promise<Response> {
 }
 
 export function registerCubesRoutes(app: Hono): void {
+  app.get('/api/3', babbageRoute(indexRoute));
+  app.get('/api/3/', babbageRoute(indexRoute));
   paths(app, '/api/3/cubes', babbageRoute(cubeList));
   paths(app, '/api/3/cubes/:name/model', babbageRoute(cubeModelRoute));
   paths(app, '/api/3/info/:name/package', babbageRoute(packageRoute));
@@ -246,6 +274,23 @@ interface LegacyGroup {
   attributes: CubeAttribute[];
 }
 
+/** The ref v2's `year` shorthand stands for: the year attribute of the time dimension, when the cube has one. */
+function legacyYearRef(model: CubeModel): string | null {
+  const time = model.dimensionsByName.get('time') ?? model.dimensions.find((d) => d.dimensionType === 'datetime');
+  return time?.attributes.find((a) => a.name === 'year')?.ref ?? null;
+}
+
+function legacyRef(model: CubeModel, ref: string): string {
+  return ref === 'year' ? (legacyYearRef(model) ?? ref) : ref;
+}
+
+/** `year:2009` in a v2 cut is the time dimension's year. */
+function legacyCut(model: CubeModel, cut: string | undefined): string | null {
+  if (!cut) return null;
+  const year = legacyYearRef(model);
+  return year ? cut.replace(/(^|\|)year:/g, `$1${year}:`) : cut;
+}
+
 /** The measures, drilldown groups and order of a v2 request, checked in the order v2 clients know. */
 function legacyRequest(model: CubeModel, query: Query) {
   const measureNames = query.measure
@@ -256,7 +301,7 @@ function legacyRequest(model: CubeModel, query: Query) {
     if (!measure) throw badInput(`no measure with name "${name}"`, ['measure']);
     return measure;
   });
-  const drilldownRefs = query.drilldown ? parseRefs(query.drilldown, 'drilldown', 'drilldown') : [];
+  const drilldownRefs = query.drilldown ? parseRefs(query.drilldown, 'drilldown', 'drilldown').map((ref) => legacyRef(model, ref)) : [];
   // A dimension contributes all its attributes, nested under the dimension name as v2 clients expect.
   const groups = drilldownRefs.map<LegacyGroup>((ref, i) => {
     const dimension = model.dimensionsByName.get(ref);
@@ -266,9 +311,10 @@ function legacyRequest(model: CubeModel, query: Query) {
     return { name: attribute.dimension, dimension: model.dimensionsByName.get(attribute.dimension)!, attributes: [attribute] };
   });
   const order: ParsedOrder[] = query.order
-    ? query.order.split('|').flatMap((item) => parseOrder(item)).map((o) => {
+    ? query.order.split('|').flatMap((item) => parseOrder(item)).map((item) => ({ ...item, ref: legacyRef(model, item.ref) })).map((o) => {
         const group = groups.find((g) => g.name === o.ref);
         if (group) return { ref: group.attributes[0]!.ref, direction: o.direction };
+        if (groups.some((g) => g.attributes.some((a) => a.ref === o.ref))) return o;
         return model.measuresByName.has(o.ref) ? { ref: `${o.ref}.sum`, direction: o.direction } : o;
       })
     : measures.map((m) => ({ ref: `${m.name}.sum`, direction: 'desc' as const }));
@@ -315,7 +361,7 @@ async function legacyAggregate(c: Context): Promise<Response> {
     const plan = aggregatePlan(
       model,
       {
-        legacyCut: query.cut || null,
+        legacyCut: legacyCut(model, query.cut),
         drilldown: groups.flatMap((g) => g.attributes.map((a) => a.ref)),
         aggregates: ['_count', ...measures.map((m) => `${m.name}.sum`)],
         order,

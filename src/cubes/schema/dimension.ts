@@ -76,7 +76,9 @@ export const Dimension = builder.node(builder.objectRef<CubeDimension>('Dimensio
       resolve: (dimension) => dimension.attributes,
     }),
     keyAttribute: t.string({
-      description: 'Name of the attribute identifying a member; the dimension name in a ref means this attribute.',
+      description:
+        'Name of the attribute identifying a member; the dimension name in a ref means this attribute. A composite ' +
+        'primaryKey has a synthetic key attribute joining its parts with "/" (e.g. "1/25").',
       resolve: (dimension) => dimension.keyAttribute.name,
     }),
     labelAttribute: t.string({
@@ -108,10 +110,12 @@ export const CubeMeasure = builder.node(builder.objectRef<CubeMeasureShape>('Cub
 });
 
 export const CubeHierarchy = builder.objectRef<CubeHierarchyShape>('CubeHierarchy').implement({
-  description: 'Dimensions forming levels from coarse to fine (cofog1 > cofog2 > cofog3).',
+  description: 'Levels from coarse to fine (cofog1 > cofog2 > cofog3): dimensions, or the attributes of a Fiscal Data Package `parent` chain.',
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Drilling down by this name returns the next level below the cut.' }),
     label: t.exposeString('label', { nullable: true, description: 'Human-readable name, when the model has one.' }),
-    levels: t.exposeStringList('levels', { description: 'Dimension names, top level first.' }),
+    levels: t.exposeStringList('levels', {
+      description: 'Top level first: dimension names, or attribute refs ("<dimension>.<attribute>") for the levels of a parent chain.',
+    }),
   }),
 });

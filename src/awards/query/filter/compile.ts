@@ -4,7 +4,8 @@ import type { Condition, FilterNode, InputPath } from '../../../shared/filter/as
 import type { Operator } from '../../../shared/filter/operators.js';
 import { fiscalYearBounds } from '../../../shared/fiscal.js';
 import { escapeLike } from '../../../shared/like.js';
-import { fmtPath, models, resolvePath, type ModelName, type RelationDef, type ResolvedPath, type ScalarDef } from '../registry.js';
+import { jsonConditionSql, jsonField, transactionField } from './extended.js';
+import { fmtPath, models, relationKey, resolvePath, type ModelName, type RelationDef, type ResolvedPath, type ScalarDef } from '../registry.js';
 
 /** A where condition Prisma cannot express (array containment and length): ids selected by parameterised SQL. */
 export class RawIds {
@@ -95,8 +96,25 @@ function compileNode(state: State, node: FilterNode, fallback: InputPath, depth:
     case 'cond':
       state.conditions += 1;
       if (state.conditions > MAX_CONDITIONS) fail(`a filter may hold at most ${MAX_CONDITIONS} conditions`, at);
-      return compileCondition(state, node, at);
+      return compileExtended(state, node, at) ?? compileCondition(state, node, at);
   }
+}
+
+/** Paths outside the registry (see extended.ts): an award's transactions, a transaction's contract or assistance data. */
+function compileExtended(state: State, node: Condition, at: InputPath): Where | null {
+  const { fieldAt, valueAt } = partsOf(state, at);
+  const through = node.fields.map((field) => transactionField(state.root, field));
+  if (through.length && through.every((field) => field !== null)) {
+    const inner: State = { ...state, root: 'Transaction' };
+    const child: Condition = { ...node, fields: through as string[] };
+    const where = compileExtended(inner, child, at) ?? compileCondition(inner, child, at);
+    state.conditions = inner.conditions;
+    return { transactions: { some: where } };
+  }
+  const json = node.fields.length === 1 ? jsonField(state.root, node.fields[0]) : null;
+  if (!json) return null;
+  const sql = Prisma.sql`SELECT id FROM "transaction" WHERE ${jsonConditionSql(json, node, fieldAt, valueAt)}`;
+  return { id: { in: new RawIds('transaction', sql) } };
 }
 
 function wrap(relations: RelationDef[], inner: Where): Where {
@@ -314,8 +332,9 @@ function compileCondition(state: State, node: Condition, at: InputPath): Where {
   if (op === 'search') return compileSearch(state, node, at);
   if (op === 'rangeIntersect') return compileRangeIntersect(state, node, at);
   if (node.fields.length !== 1) fail(`operation '${op}' takes a single field`, fieldAt);
-  const path = resolvePath(state.root, node.fields[0], fieldAt);
-  if (op === 'isNull' || (op === 'equals' && value === null)) return compileIsNull(path, op === 'isNull' ? value : true, valueAt);
+  const resolved = resolvePath(state.root, node.fields[0], fieldAt);
+  if (op === 'isNull' || (op === 'equals' && value === null)) return compileIsNull(resolved, op === 'isNull' ? value : true, valueAt);
+  const path = relationKey(resolved);
 
   const scalar = requireScalar(path, op, fieldAt);
   const isText = scalar.type === 'string';

@@ -76,7 +76,9 @@ function parseFilter(raw: unknown, at: InputPath, depth: number): FilterNode | n
     fail(`operation '${operation}' takes a single field, not a list`, [...at, 'field']);
   }
   const value = restValue(op, filter.value, typeof valueFormat === 'string' ? valueFormat : undefined);
-  const cond: FilterNode = { kind: 'cond', op, fields: fields as string[], value, at };
+  const cond: FilterNode =
+    (typeof filter.field === 'string' ? fiscalYearCondition(filter.field, op, value, at) : null) ??
+    { kind: 'cond', op, fields: fields as string[], value, at };
   return negated ? { kind: 'not', child: cond, at } : cond;
 }
 
@@ -91,6 +93,41 @@ function restValue(op: Operator, value: unknown, valueFormat: string | undefined
   if (Array.isArray(value) && value.length === 2) return { from: value[0], to: value[1], fy: null };
   if (valueFormat === undefined) return value;
   return valueFormat === 'fy' ? { fy: value } : { valueFormat };
+}
+
+/**
+ * A comparison of a date's fiscal year (`date_signed__fy`, Django's `__fy` transform) as a comparison of the date:
+ * FY N runs from (N-1)-10-01 to N-09-30. Null when the field is not a `__fy` field.
+ */
+function fiscalYearCondition(field: string, op: Operator, value: unknown, at: InputPath): FilterNode | null {
+  if (!field.endsWith('__fy')) return null;
+  const date = field.slice(0, -'__fy'.length);
+  const year = (raw: unknown, where: InputPath): number => {
+    const n = typeof raw === 'string' && /^\d{1,4}$/.test(raw.trim()) ? Number(raw) : raw;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 2 || n > 9999) fail(`expected a fiscal year such as 2017, got ${JSON.stringify(raw)}`, where);
+    return n;
+  };
+  const start = (fy: number) => `${String(fy - 1).padStart(4, '0')}-10-01`;
+  const cond = (kernelOp: Operator, v: unknown): FilterNode => ({ kind: 'cond', op: kernelOp, fields: [date], value: v, at });
+  switch (op) {
+    case 'equals':
+    case 'fy':
+      return cond('fy', year(value, at));
+    case 'gt':
+      return cond('gte', start(year(value, at) + 1));
+    case 'gte':
+      return cond('gte', start(year(value, at)));
+    case 'lt':
+      return cond('lt', start(year(value, at)));
+    case 'lte':
+      return cond('lt', start(year(value, at) + 1));
+    case 'in': {
+      if (!Array.isArray(value)) return null;
+      return { kind: 'or', children: value.map((v, i) => cond('fy', year(v, [...at, i]))), at };
+    }
+    default:
+      return null;
+  }
 }
 
 const SUFFIXES: Record<string, string> = {
@@ -129,7 +166,7 @@ export function parseQueryFilters(params: Record<string, string>, reserved: Set<
     if (op === 'in') parsed = value.split(',');
     if (op === 'isNull') parsed = value === 'true' || value === 'True' || value === '1';
     if (op === 'fy') parsed = Number(value);
-    children.push({ kind: 'cond', op, fields: [field], value: parsed, at });
+    children.push(fiscalYearCondition(field, op, parsed, at) ?? { kind: 'cond', op, fields: [field], value: parsed, at });
   }
   return children.length ? { kind: 'and', children, at: ['query'] } : null;
 }
