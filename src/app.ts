@@ -11,6 +11,9 @@ import { registerCubesRoutes } from './cubes/rest/routes.js';
 import { registerRecordsRoutes } from './records/rest/routes.js';
 import { cacheMaxAgeFromEnv, catalogVersion, createGraphQLHttpCache } from './shared/http-cache.js';
 import { isMigrated } from './startup.js';
+import { limits } from './limits.js';
+import { databaseUserError } from './shared/database-errors.js';
+import { edgeChecks } from './shared/edge.js';
 import { yoga } from './yoga.js';
 
 export interface AppOptions {
@@ -26,7 +29,10 @@ export function createApp(options: AppOptions): Hono {
     allowHeaders: ['Authorization', 'Content-Type'],
     exposeHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
   });
+  // Uploads and pushes are authenticated writes with limits of their own.
+  const edge = edgeChecks(limits, { skipBody: (path) => path.startsWith('/api/2/new') || path.startsWith('/api/push/') });
   for (const path of ['/api/*', '/graphql']) {
+    app.use(path, edge);
     app.use(path, openReads);
     app.use(path, guard);
   }
@@ -35,7 +41,7 @@ export function createApp(options: AppOptions): Hono {
     if (!isMigrated()) return c.json({ status: 'starting' }, 503);
     try {
       await db.$queryRaw`SELECT 1`;
-      return c.json({ status: 'ok' });
+      return c.json({ status: 'ok', quota: options.quota.health });
     } catch {
       return c.json({ status: 'database unreachable' }, 503);
     }
@@ -62,6 +68,8 @@ export function createApp(options: AppOptions): Hono {
     if (error instanceof UserError) {
       return c.json({ message: error.message, code: error.code }, error.status as 400);
     }
+    const refused = databaseUserError(error);
+    if (refused) return c.json({ message: refused.message, code: refused.code }, refused.status as 400);
     console.error(error);
     return c.json({ message: 'internal error' }, 500);
   });

@@ -1,4 +1,5 @@
 import { loadConfig } from './config.js';
+import { limits } from './limits.js';
 import { createAdapter } from './db/adapter.js';
 import { applyMigrations, readMigrations } from './db/schema-engine.js';
 import { PrismaClient } from './generated/prisma/client.js';
@@ -6,7 +7,7 @@ import { PrismaClient } from './generated/prisma/client.js';
 const config = loadConfig();
 
 export const adapter = createAdapter(
-  config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir },
+  config.databaseUrl ? { url: config.databaseUrl, statementTimeout: limits.statementTimeout } : { dataDir: config.dataDir },
 );
 
 export const db = new PrismaClient({ adapter: adapter.factory });

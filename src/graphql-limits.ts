@@ -15,7 +15,7 @@ export interface GraphQLLimits {
   requirePersisted: boolean;
 }
 
-function whole(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+export function whole(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);

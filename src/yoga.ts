@@ -9,6 +9,7 @@ import { createYoga, type GraphiQLOptions, type Plugin } from 'graphql-yoga';
 import { createContext } from './context.js';
 import { graphqlLimitsFromEnv, type GraphQLLimits } from './graphql-limits.js';
 import { schema } from './schema.js';
+import { databaseUserError } from './shared/database-errors.js';
 
 /** A copy of `error` with `extensions.code` set (a code it already has wins) and any other extensions kept. */
 function withCode(error: GraphQLError, code: string, http?: { spec?: boolean; status: number }): GraphQLError {
@@ -141,6 +142,9 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
   if (!error.originalError) return error;
   // A coded error thrown on purpose (UserError): graphql-js wrapped it with its path and copied its code.
   if (error.originalError instanceof GraphQLError && error.extensions?.code) return error;
+  // A database error the arguments caused (overflow, invalid text, timeout): its short cause, never the driver's text.
+  const refused = databaseUserError(error.originalError);
+  if (refused) return new GraphQLError(refused.message, { nodes: error.nodes, path: error.path, extensions: refused.extensions });
   // Keep where it happened (the field's path and location), never what happened.
   return new GraphQLError(isDev ? error.message : message, {
     nodes: error.nodes,

@@ -232,7 +232,7 @@ describe('HTTP', () => {
   it('answers /healthz with 200 once migrated', async () => {
     const response = await app.request('/healthz');
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok' });
+    expect(await response.json()).toEqual({ status: 'ok', quota: 'memory' });
   });
 
   it('serves GraphiQL to browsers', async () => {

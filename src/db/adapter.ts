@@ -11,6 +11,8 @@ export interface DatabaseTarget {
   url?: string;
   /** Directory of the embedded database, or "memory://"; in memory when absent. */
   dataDir?: string;
+  /** Milliseconds a statement may run on PostgreSQL connections (0 or absent: no limit). PGlite cannot interrupt one. */
+  statementTimeout?: number;
 }
 
 export interface Adapter {
@@ -74,7 +76,7 @@ class OwnedPGliteFactory implements SqlMigrationAwareDriverAdapterFactory {
 
 export function createAdapter(target: DatabaseTarget): Adapter {
   if (target.url) {
-    const factory = new PrismaPg({ connectionString: target.url });
+    const factory = new PrismaPg({ connectionString: target.url, ...(target.statementTimeout ? { statement_timeout: target.statementTimeout } : {}) });
     const url = new URL(target.url);
     return {
       factory,

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { UserError } from '../errors.js';
+import { databaseUserError } from './database-errors.js';
 
 /**
  * Mechanics shared by the REST dialects (babbage and OpenSpending v2 in src/cubes/rest, OpenDataSoft in
@@ -56,6 +57,8 @@ export type Respond = (body: unknown, status: number) => Response;
 export function errorResponse(c: Context, envelope: ErrorEnvelope, error: unknown, respond?: Respond): Response {
   const write = respond ?? ((body, status) => c.json(body, status as 400));
   if (error instanceof UserError) return write(envelope.user(error), error.status);
+  const refused = databaseUserError(error);
+  if (refused) return write(envelope.user(refused), refused.status);
   console.error(`${envelope.dialect} REST error`, error);
   return write(envelope.internal, 500);
 }
@@ -67,4 +70,17 @@ export async function withErrorEnvelope(c: Context, envelope: ErrorEnvelope, wor
   } catch (error) {
     return errorResponse(c, envelope, error, respond);
   }
+}
+
+/**
+ * The error body of a request refused before its route ran (src/shared/edge.ts), in the shape of the dialect its
+ * path belongs to.
+ */
+export function edgeErrorBody(path: string, status: number, message: string): unknown {
+  if (path.startsWith('/graphql')) return { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] };
+  if (path.startsWith('/api/3/')) return { status: 'error', message, context: {} };
+  if (path.startsWith('/api/2/')) return { errors: [message] };
+  if (/^\/api\/(records|datasets|push)\//.test(path)) return { errorcode: status, error: message };
+  if (/^\/api\/v[12]\//.test(path)) return { message };
+  return { message, code: 'BAD_REQUEST' };
 }

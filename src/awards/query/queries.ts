@@ -2,7 +2,7 @@ import { db } from '../../db.js';
 import { badInput } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { FilterNode } from '../../shared/filter/ast.js';
-import { compileFilter, materializeWhere, type Dialect, type Where } from './filter/compile.js';
+import { compileFilter, likePattern, materializeWhere, type Dialect, type Where } from './filter/compile.js';
 import { jsonField, jsonText, transactionField, type JsonField } from './filter/extended.js';
 import { fmtPath, models, relationKey, resolvePath, type ModelName, type ResolvedPath } from './registry.js';
 
@@ -425,8 +425,7 @@ export async function autocomplete(root: RootModel, request: AutocompleteRequest
     throw badInput("Invalid request, autocomplete requests need parameters 'fields' and 'value'", ['value']);
   }
   const conditions = await scopeSql(root, request, scope);
-  // As Prisma's insensitive contains/startsWith, which answered v1 autocomplete before: wildcards are not escaped.
-  const pattern = request.mode === 'startswith' ? `${value}%` : `%${value}%`;
+  const pattern = likePattern(value, request.mode);
   const selects = paths.map(({ path, through }, i) => {
     const { joins, aliasFor } = joinsOf();
     // An award's transactions: the award matches when one of its transactions does.
@@ -478,10 +477,6 @@ const placeColumns: [column: string, type: string, parent: string][] = [
   ['foreign_city_name', 'CITY', 'country_name'],
 ];
 
-function likePattern(value: string, mode: 'contains' | 'startswith'): string {
-  const escaped = value.replace(/[\\%_]/g, (c) => `\\${c}`);
-  return mode === 'startswith' ? `${escaped}%` : `%${escaped}%`;
-}
 
 /** Places (country, state, city, county, zip, postal code, province, congressional district) matching a value. */
 export async function locationAutocomplete(request: LocationAutocompleteRequest, scope: Scope): Promise<PlaceMatch[]> {

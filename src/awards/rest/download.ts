@@ -9,6 +9,8 @@ import type { FilterNode } from '../../shared/filter/ast.js';
 import { awardInclude, buildWhere, datasetIds, type Scope } from '../query/queries.js';
 import { awardJson, type Json } from './serialize.js';
 import type { Dialect } from '../query/filter/compile.js';
+import { UserError } from '../../errors.js';
+import { databaseUserError } from '../../shared/database-errors.js';
 
 type DownloadRequest = { filter: FilterNode | null; dataset: string | null; dialect?: Dialect };
 
@@ -78,7 +80,10 @@ export function ensureDownload(file: string, request: DownloadRequest, scope: Sc
   if (!running.has(file)) {
     const job = generate(file, request, scope)
       .catch((error: unknown) => {
-        failed.set(file, error instanceof Error ? error.message : String(error));
+        // The client hears a request-caused cause or nothing; the server log keeps the rest.
+        const refused = error instanceof UserError ? error : databaseUserError(error);
+        if (!refused) console.error('USAspending download failed', error);
+        failed.set(file, refused?.message ?? 'internal error');
       })
       .finally(() => running.delete(file));
     running.set(file, job);

@@ -14,6 +14,7 @@ import { operators } from '../../shared/filter/operators.js';
 import { orderInput, type Direction } from '../../shared/order.js';
 import { prepareCatalogSearch } from '../query/catalog.js';
 import { datasetNamed, datasetWithId } from '../query/scope.js';
+import { escapeLike } from '../../shared/like.js';
 
 export const DatasetFamilyEnum = builder.enumType('DatasetFamily', {
   description: 'Which of the three source families a dataset comes from.',
@@ -103,10 +104,10 @@ export function datasetWhere(
   if (text) {
     where.push({
       OR: [
-        { name: { contains: text, mode: 'insensitive' } },
-        { title: { contains: text, mode: 'insensitive' } },
-        { description: { contains: text, mode: 'insensitive' } },
-        { publisher: { contains: text, mode: 'insensitive' } },
+        { name: { contains: escapeLike(text), mode: 'insensitive' } },
+        { title: { contains: escapeLike(text), mode: 'insensitive' } },
+        { description: { contains: escapeLike(text), mode: 'insensitive' } },
+        { publisher: { contains: escapeLike(text), mode: 'insensitive' } },
         { keywords: { has: text.toLowerCase() } },
       ],
     });

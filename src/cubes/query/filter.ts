@@ -1,3 +1,4 @@
+import { limits } from '../../limits.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { badInput } from '../../errors.js';
 import { pathText, type Condition, type FilterNode, type InputPath, type IntersectValue, type RangeValue } from '../../shared/filter/ast.js';
@@ -130,6 +131,9 @@ function resolveValue(condition: Condition<string>, field: FieldRef, end: FieldR
     case 'lte':
       return coerceValue(field, value, at);
     case 'in':
+      if ((value as unknown[]).length > limits.maxList) {
+        throw badInput(`${pathText(at)}: at most ${limits.maxList} values (SPENDGRAPH_MAX_LIST), got ${(value as unknown[]).length}`, at);
+      }
       return (value as unknown[]).map((v, i) => coerceValue(field, v, [...at, i]));
     case 'range': {
       const range = value as RangeValue;

@@ -3,6 +3,7 @@
  * the ODS query language `q`, becomes a parameterised SQL condition over records aliased `r`.
  */
 import { badInput } from '../../errors.js';
+import { limits } from '../../limits.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Condition, FilterNode, InputPath, IntersectValue, RangeValue } from '../../shared/filter/ast.js';
 import { pathText } from '../../shared/filter/ast.js';
@@ -228,6 +229,9 @@ export function haversineSql(lat: number, lon: number): Prisma.Sql {
 
 /** Records inside a polygon of (lat, lon) points, with PostgreSQL's built-in geometric types. */
 export function polygonSql(points: [number, number][]): Prisma.Sql {
+  if (points.length > limits.maxPolygonPoints) {
+    throw badInput(`a polygon may have at most ${limits.maxPolygonPoints} points (SPENDGRAPH_MAX_POLYGON_POINTS), got ${points.length}`);
+  }
   const lats = points.map((p) => p[0]);
   const lons = points.map((p) => p[1]);
   const text = `(${points.map(([lat, lon]) => `(${lat},${lon})`).join(',')})`;

@@ -1,5 +1,6 @@
 import peggy from 'peggy';
 import { badInput } from '../../errors.js';
+import { limits } from '../../limits.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { fieldOf, isNumberType, valueSql, type RecordsModel } from './model.js';
 
@@ -103,5 +104,8 @@ export function compileExpr(model: RecordsModel, node: ExprNode, argName: string
 
 /** Parses and compiles an analyze expression to SQL over records aliased `r`. */
 export function exprSql(model: RecordsModel, text: string, argName: string): Prisma.Sql {
+  if (text.length > limits.maxExpression) {
+    throw badInput(`${argName}: an expression may have at most ${limits.maxExpression} characters (SPENDGRAPH_MAX_EXPRESSION)`, [argName]);
+  }
   return compileExpr(model, parseExpr(text, argName), argName);
 }

@@ -43,6 +43,7 @@ export async function geoclusterRecords(query: GeoclusterQuery, preloaded?: Reco
   if (mode !== 'polygon' && mode !== 'heatmap') throw badInput('clustermode: polygon or heatmap', ['clustermode']);
   const series = query.series ?? [];
   const cell = (clusterdistance * 360) / (256 * 2 ** clusterprecision);
+  if (!(cell > 0 && Number.isFinite(cell))) throw badInput('clusterdistance: too small or too large for a grid cell at this clusterprecision', ['clusterdistance']);
   const aggregates = series.map((s, i) => Prisma.sql`, ${seriesSql(model, s, i)} AS ${Prisma.raw(`"s${i}"`)}`);
   const where = whereSql(filterConditions(model, query));
   // One JSON value instead of a row per cell: decoding thousands of small rows costs more than the query.

@@ -52,6 +52,18 @@ async function* matching(where: Prisma.Sql): AsyncGenerator<Row[]> {
   }
 }
 
+/** The batches, with the first one already requested (`first` settles once it is read). */
+function prefetched(batches: AsyncGenerator<Row[]>): { first: Promise<unknown>; all: AsyncGenerator<Row[]> } {
+  const first = batches.next();
+  async function* all(): AsyncGenerator<Row[]> {
+    const head = await first;
+    if (head.done) return;
+    yield head.value;
+    yield* batches;
+  }
+  return { first, all: all() };
+}
+
 function csvCell(value: unknown, separator: string): string {
   if (value === null || value === undefined) return '';
   let text: string;
@@ -69,11 +81,13 @@ export async function* downloadRecords(query: DownloadQuery): AsyncGenerator<str
   if (!['csv', 'json', 'geojson'].includes(format)) throw badInput('format: csv, json or geojson', ['format']);
   const separator = query.csvSeparator ?? ';';
   if (separator.length !== 1 || /["\r\n]/.test(separator)) throw badInput('csv_separator: a single character other than a quote or line break', ['csv_separator']);
-  const batches = matching(whereSql(filterConditions(model, query)));
+  const batches = prefetched(matching(whereSql(filterConditions(model, query))));
+  // The first batch is read before the first chunk, so whatever the database refuses is still a 4xx, not a cut stream.
+  await batches.first;
   if (format === 'csv') {
     const names = only ?? model.fields.map((f) => f.name);
     yield `${names.map((n) => csvCell(n, separator)).join(separator)}\r\n`;
-    for await (const rows of batches) {
+    for await (const rows of batches.all) {
       yield rows.map((row) => `${names.map((n) => csvCell(row.fields[n], separator)).join(separator)}\r\n`).join('');
     }
     return;
@@ -89,7 +103,7 @@ export async function* downloadRecords(query: DownloadQuery): AsyncGenerator<str
           });
   yield format === 'json' ? '[' : '{"type":"FeatureCollection","features":[';
   let first = true;
-  for await (const rows of batches) {
+  for await (const rows of batches.all) {
     let chunk = '';
     for (const row of rows) {
       chunk += (first ? '' : ',') + render(hitOf(model.name, row, only));

@@ -274,7 +274,9 @@ async function download(c: Context, params: Params): Promise<Response> {
         if (next.done) controller.close();
         else controller.enqueue(encoder.encode(next.value));
       } catch (error) {
-        controller.error(error);
+        // Headers and data are gone: the transfer ends aborted, and only the server log says why.
+        console.error('OpenDataSoft download aborted', error);
+        controller.error(new Error('download aborted'));
       }
     },
     async cancel() {

@@ -84,6 +84,8 @@ export function replaceDatasetWith(db: Db): LoadContext['replaceDataset'] {
     await purgeRetired(db, graceMs);
     const result = await db.$transaction(
       async (tx): Promise<LoadResult> => {
+        // A load is no request: SPENDGRAPH_STATEMENT_TIMEOUT does not apply, LOAD_TIMEOUT_MS does.
+        await tx.$executeRaw`SET LOCAL statement_timeout = 0`;
         await lockDatasetName(tx, meta.name);
         await retireDataset(tx, meta.name);
         const dataset = await tx.dataset.create({ data: datasetRow(meta) });

@@ -3,6 +3,7 @@ import { badInput } from '../../../errors.js';
 import type { Condition, FilterNode, InputPath } from '../../../shared/filter/ast.js';
 import type { Operator } from '../../../shared/filter/operators.js';
 import { fiscalYearBounds } from '../../../shared/fiscal.js';
+import { escapeLike } from '../../../shared/like.js';
 import { jsonConditionSql, jsonField, transactionField } from './extended.js';
 import { fmtPath, models, relationKey, resolvePath, type ModelName, type RelationDef, type ResolvedPath, type ScalarDef } from '../registry.js';
 
@@ -18,6 +19,12 @@ export type Where = Record<string, unknown>;
 
 const MAX_CONDITIONS = 1000;
 const MAX_LIST = 1000;
+
+/** An ILIKE pattern matching `value` anywhere in the text, or at its start. */
+export function likePattern(value: string, mode: 'contains' | 'startswith'): string {
+  const escaped = escapeLike(value);
+  return mode === 'startswith' ? `${escaped}%` : `%${escaped}%`;
+}
 const MAX_TEXT = 1000;
 const INT_MAX = 2147483647;
 
@@ -240,7 +247,8 @@ function partsOf(state: State, at: InputPath) {
     : { fieldAt: at, valueAt: at, formatAt: at };
 }
 
-const matchNothing: Where = { OR: [] };
+// Not `{ OR: [] }`: Prisma 7 drops an empty OR nested in an AND, which then matches every row.
+const matchNothing: Where = { id: { in: [] } };
 
 /** `isNull` (and `equals: null`) on a field or relation; a required column is never null, so it needs no SQL test. */
 function compileIsNull(path: ResolvedPath, value: unknown, valueAt: InputPath): Where {
@@ -296,7 +304,7 @@ function compileText(path: ResolvedPath, scalar: ScalarDef, op: 'contains' | 'st
   }
   if (scalar.type !== 'string') fail(`operation '${op}' needs a text or array field; ${scalar.name} is ${scalar.type}`, fieldAt);
   const one = Array.isArray(value) && value.length === 1 ? value[0] : value;
-  return leaf(path, { [op]: text(one, valueAt), mode: 'insensitive' });
+  return leaf(path, { [op]: escapeLike(text(one, valueAt)), mode: 'insensitive' });
 }
 
 function compileList(path: ResolvedPath, scalar: ScalarDef, op: Operator, value: unknown, valueAt: InputPath, fieldAt: InputPath): Where {
@@ -332,7 +340,7 @@ function compileCondition(state: State, node: Condition, at: InputPath): Where {
   const isText = scalar.type === 'string';
   switch (op) {
     case 'equals':
-      return leaf(path, isText ? { equals: text(value, valueAt), mode: 'insensitive' } : { equals: coerce(scalar, value, valueAt) });
+      return leaf(path, isText ? { equals: escapeLike(text(value, valueAt)), mode: 'insensitive' } : { equals: coerce(scalar, value, valueAt) });
     case 'lt':
     case 'lte':
     case 'gt':
@@ -344,7 +352,7 @@ function compileCondition(state: State, node: Condition, at: InputPath): Where {
       if (value.length > MAX_LIST) fail(`lists are limited to ${MAX_LIST} values`, valueAt);
       if (scalar.type === 'stringArray') fail(`operation 'in' does not apply to array field ${scalar.name}`, fieldAt);
       if (isText) {
-        return { OR: value.map((item, i) => leaf(path, { equals: text(item, [...valueAt, i]), mode: 'insensitive' })) };
+        return { OR: value.map((item, i) => leaf(path, { equals: escapeLike(text(item, [...valueAt, i])), mode: 'insensitive' })) };
       }
       return leaf(path, { in: value.map((item, i) => coerce(scalar, item, [...valueAt, i])) });
     }
@@ -376,8 +384,8 @@ function compileSearch(state: State, node: Condition, at: InputPath): Where {
     return path;
   });
   const terms = text(node.value, valueAt).split(/\s+/).filter(Boolean).slice(0, 32);
-  if (terms.length === 0) return { OR: [] };
-  return { AND: terms.map((term) => ({ OR: paths.map((path) => leaf(path, { contains: term, mode: 'insensitive' })) })) };
+  if (terms.length === 0) return matchNothing;
+  return { AND: terms.map((term) => ({ OR: paths.map((path) => leaf(path, { contains: escapeLike(term), mode: 'insensitive' })) })) };
 }
 
 interface Side {

@@ -1,5 +1,6 @@
 import peggy from 'peggy';
 import { badInput } from '../../../errors.js';
+import { limits } from '../../../limits.js';
 import type { QueryNode } from './ast.js';
 
 // The records query language (OpenDataSoft v1): precedence NOT > AND (explicit or implied by juxtaposition) > OR.
@@ -73,8 +74,41 @@ interface PeggyError {
   location?: { start: { offset: number; line: number; column: number } };
 }
 
+/**
+ * Refuses a `q` whose parse would recurse too deep or build too large a tree: parentheses nested beyond
+ * SPENDGRAPH_MAX_Q_DEPTH, or more than SPENDGRAPH_MAX_Q_TERMS words, operators and functions (each `OR`, `AND`
+ * and `NOT` adds a level to the tree the converter walks).
+ */
+function checkSize(q: string, argName: string): void {
+  let depth = 0;
+  let terms = 0;
+  let inWord = false;
+  let quote: string | undefined;
+  for (let i = 0; i < q.length; i += 1) {
+    const c = q[i]!;
+    if (quote) {
+      if (c === '\\' && quote === '"') i += 1;
+      else if (c === quote || (quote === '\u201D' && c === '\u201C')) quote = undefined;
+      continue;
+    }
+    const separator = c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '(' || c === ')';
+    if (!separator && !inWord) terms += 1;
+    inWord = !separator;
+    if (c === '"' || c === '\u201C' || c === '\u201D') quote = c === '"' ? '"' : '\u201D';
+    else if (c === '(') depth += 1;
+    else if (c === ')') depth -= 1;
+    if (depth > limits.maxQueryDepth) {
+      throw badInput(`${argName}: parentheses nested deeper than ${limits.maxQueryDepth} levels (SPENDGRAPH_MAX_Q_DEPTH)`, [argName]);
+    }
+    if (terms > limits.maxQueryTerms) {
+      throw badInput(`${argName}: more than ${limits.maxQueryTerms} terms (SPENDGRAPH_MAX_Q_TERMS)`, [argName]);
+    }
+  }
+}
+
 /** Parses a `q` expression; a syntax error names the position (0-based offset) of the problem. */
 export function parseQuery(q: string, argName = 'q'): QueryNode | null {
+  checkSize(q, argName);
   try {
     return parser.parse(q) as QueryNode | null;
   } catch (error) {
