@@ -6,6 +6,7 @@ import { savedRequestDays } from './awards/query/saved.js';
 import { loadConfig } from './config.js';
 import { adapter, closeDb } from './db.js';
 import { claimDataDir, describeOwner } from './db/owner.js';
+import { backgroundSettled } from './shared/background.js';
 import { prepare } from './startup.js';
 
 const config = loadConfig();
@@ -43,6 +44,7 @@ log(`Spendgraph is serving GraphiQL at http://localhost:${info.port}/graphql`);
 async function shutdown() {
   admin?.close();
   server.close();
+  await backgroundSettled();
   await closeDb();
   process.exit(0);
 }

@@ -1,3 +1,4 @@
+import { inBackground } from '../../shared/background.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { allOf, type FilterNode } from '../../shared/filter/ast.js';
 import { dimensionCardinalities } from './cardinality.js';
@@ -69,7 +70,7 @@ const scanCardinality = 20;
 function indexChoice(model: CubeModel): (field: FieldRef) => boolean {
   const counts = model.cardinalities;
   if (!counts) {
-    dimensionCardinalities(model).catch(() => undefined);
+    inBackground(`cube cardinalities of ${model.name} (dataset ${model.datasetId})`, () => dimensionCardinalities(model));
     return () => true;
   }
   return (field) => field.kind === 'measure' || (counts.get(field.attribute.dimension) ?? Infinity) > scanCardinality;
