@@ -41,7 +41,7 @@ async function migrateDatabase(log: (line: string) => void): Promise<string[]> {
   for (let attempt = 1; ; attempt += 1) {
     if ((await unappliedMigrations()).length === 0) return [];
     try {
-      return await applyMigrations(adapter.factory);
+      return await applyMigrations(adapter.migrationFactory);
     } catch (error) {
       if (!isLockTimeout(error) || attempt >= LOCK_RETRIES) throw error;
       log(`another process is migrating ${adapter.describe}; waiting for it (attempt ${attempt} of ${LOCK_RETRIES})`);

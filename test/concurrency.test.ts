@@ -165,7 +165,7 @@ describe('processes started together on one PostgreSQL database', () => {
   it('a load killed with SIGKILL half way leaves the previous version served', async () => {
     const small = writeRecordsCsv(dir, 'killed-v1', 3);
     expect((await runScript('ingest', [small, '--name', 'killed'], served())).code).toBe(0);
-    const large = writeRecordsCsv(dir, 'killed-v2', 10_000);
+    const large = writeRecordsCsv(dir, 'killed-v2', 200_000);
     const load = startScript('ingest', [large, '--name', 'killed'], served());
     const datasetLocks = async () =>
       Number((await sql<{ n: string }>(

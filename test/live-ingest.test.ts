@@ -74,7 +74,7 @@ describe('commands next to a running server on the embedded database', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spendgraph-live-cut-'));
     const small = writeRecordsCsv(dir, 'v1', 3);
     expect((await runScript('ingest', [small, '--name', 'live-cut'], env)).code).toBe(0);
-    const load = startScript('ingest', [writeRecordsCsv(dir, 'v2', 20_000), '--name', 'live-cut'], env);
+    const load = startScript('ingest', [writeRecordsCsv(dir, 'v2', 300_000), '--name', 'live-cut'], env);
     await waitFor(async () => load.output().includes('it runs this command'), 60_000);
     await new Promise((resolve) => setTimeout(resolve, 2000));
     load.child.kill('SIGKILL');
@@ -99,7 +99,7 @@ describe('commands next to a running server on the embedded database', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spendgraph-live-kill-'));
     const small = writeRecordsCsv(dir, 'v1', 3);
     expect((await runScript('ingest', [small, '--name', 'live-killed'], env)).code).toBe(0);
-    const large = writeRecordsCsv(dir, 'v2', 20_000);
+    const large = writeRecordsCsv(dir, 'v2', 300_000);
     const load = startScript('ingest', [large, '--name', 'live-killed'], env);
     await waitFor(async () => load.output().includes('it runs this command'), 60_000);
     await new Promise((resolve) => setTimeout(resolve, 1500));

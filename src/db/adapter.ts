@@ -17,6 +17,11 @@ export interface DatabaseTarget {
 
 export interface Adapter {
   factory: SqlMigrationAwareDriverAdapterFactory;
+  /**
+   * What migrations run through: on PostgreSQL a pool without the request statement timeout, since a migration may
+   * wait on another process's migration lock and take longer than any request should.
+   */
+  migrationFactory: SqlMigrationAwareDriverAdapterFactory;
   kind: 'postgres' | 'pglite';
   /** Human-readable description of where the data lives (never includes credentials). */
   describe: string;
@@ -80,6 +85,7 @@ export function createAdapter(target: DatabaseTarget): Adapter {
     const url = new URL(target.url);
     return {
       factory,
+      migrationFactory: new PrismaPg({ connectionString: target.url }),
       kind: 'postgres',
       describe: `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`,
       close: async () => {},
@@ -87,8 +93,10 @@ export function createAdapter(target: DatabaseTarget): Adapter {
   }
   if (!target.dataDir || target.dataDir === 'memory://') {
     const pglite = new PGlite('memory://');
+    const factory = new PrismaPGlite(pglite);
     return {
-      factory: new PrismaPGlite(pglite),
+      factory,
+      migrationFactory: factory,
       kind: 'pglite',
       describe: 'embedded PGlite in memory',
       close: () => pglite.close(),
@@ -97,5 +105,5 @@ export function createAdapter(target: DatabaseTarget): Adapter {
   mkdirSync(target.dataDir, { recursive: true });
   const dir = join(target.dataDir, 'pglite');
   const factory = new OwnedPGliteFactory(target.dataDir, dir);
-  return { factory, kind: 'pglite', describe: `embedded PGlite in ${dir}`, dataDir: target.dataDir, close: () => factory.close() };
+  return { factory, migrationFactory: factory, kind: 'pglite', describe: `embedded PGlite in ${dir}`, dataDir: target.dataDir, close: () => factory.close() };
 }
