@@ -1,6 +1,7 @@
 import { db } from '../../db.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { PageWindow } from '../../shared/connection.js';
+import { isExactNumber, parseExactJson } from '../../shared/exact.js';
 import { fieldSql } from './filter.js';
 import { resolveField, type CubeModel } from './model.js';
 import { buildScope, type CutEcho, type Ordering, type Row, type Selection } from './scope.js';
@@ -28,13 +29,14 @@ export interface FactsPlan {
 interface FactField {
   ref: string;
   column: string;
+  measure?: boolean;
 }
 
 /** Every attribute (dimension by dimension, key first) and every measure. */
 export function allFactFields(model: CubeModel): FactField[] {
   return [
     ...model.dimensions.flatMap((d) => d.attributes.map((a) => ({ ref: a.ref, column: a.column }))),
-    ...model.measures.map((m) => ({ ref: m.ref, column: m.column })),
+    ...model.measures.map((m) => ({ ref: m.ref, column: m.column, measure: true })),
   ];
 }
 
@@ -51,15 +53,26 @@ function factFields(model: CubeModel, refs: string[] | null | undefined): FactFi
       return;
     }
     const field = resolveField(model, ref, `Invalid field: '${ref}'`, ['fields', i]);
-    add(field.kind === 'measure' ? { ref: field.measure.ref, column: field.measure.column } : { ref: field.attribute.ref, column: field.attribute.column });
+    add(
+      field.kind === 'measure'
+        ? { ref: field.measure.ref, column: field.measure.column, measure: true }
+        : { ref: field.attribute.ref, column: field.attribute.column },
+    );
   });
   return out;
 }
 
-/** A stored fact's data (keyed by column) as the given fields keyed by ref. */
-export function projectFact(fields: FactField[], data: Record<string, unknown>): Row {
+/**
+ * A stored fact's data (its JSON text, keyed by column) as the given fields keyed by ref. Measures are ExactNumbers
+ * carrying every digit stored; numeric attributes (years, codes) are plain numbers.
+ */
+export function projectFact(fields: FactField[], dataText: string): Row {
+  const data = parseExactJson(dataText) as Record<string, unknown>;
   const out: Row = {};
-  for (const field of fields) out[field.ref] = data[field.column] ?? null;
+  for (const field of fields) {
+    const value = data[field.column] ?? null;
+    out[field.ref] = isExactNumber(value) && !field.measure ? Number(value.value) : value;
+  }
   return out;
 }
 
@@ -80,8 +93,8 @@ export function factsPlan(model: CubeModel, args: FactsArgs, checkPage: () => vo
     order: echo,
     cell: scope.cell,
     rows: async ({ offset, limit }) => {
-      const rows = await db.$queryRaw<{ id: bigint | number; row_number: number; data: Record<string, unknown> }[]>`
-        SELECT f.id, f.row_number, f.data FROM fact f
+      const rows = await db.$queryRaw<{ id: bigint | number; row_number: number; data: string }[]>`
+        SELECT f.id, f.row_number, f.data::text AS data FROM fact f
         WHERE ${scope.where} ORDER BY ${Prisma.join(orderSql)} LIMIT ${limit} OFFSET ${offset}`;
       return rows.map((row) => ({ id: BigInt(row.id), rowNumber: Number(row.row_number), data: projectFact(fields, row.data) }));
     },

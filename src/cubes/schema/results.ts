@@ -1,6 +1,7 @@
 import { visibleDatasets } from '../../access/principal.js';
 import { builder } from '../../builder.js';
 import { db } from '../../db.js';
+import { isExactNumber } from '../../shared/exact.js';
 import type { CubeAggregate as CubeAggregateShape } from '../query/model.js';
 import { cubeModel, primeCubes } from '../query/model.js';
 import { allFactFields, projectFact, type FactRow } from '../query/facts.js';
@@ -32,14 +33,21 @@ export const Fact = builder.node(builder.objectRef<FactRow>('Fact'), {
     const rows = keys.length
       ? await db.fact.findMany({
           where: { id: { in: keys }, dataset: { AND: [{ family: 'CUBE' }, visibleDatasets(ctx.principal)] } },
-          select: { id: true, rowNumber: true, data: true, dataset: { select: { id: true, name: true, updatedAt: true } } },
+          select: { id: true, rowNumber: true, dataset: { select: { id: true, name: true, updatedAt: true } } },
         })
       : [];
     primeCubes(ctx, rows.map((row) => row.dataset));
+    // The data as JSON text: Prisma's Json value would have gone through JSON.parse, bending large measures.
+    const texts = rows.length
+      ? new Map(
+          (await db.$queryRaw<{ id: bigint | number; data: string }[]>`
+            SELECT id, data::text AS data FROM fact WHERE id = ANY(${rows.map((row) => row.id)}::bigint[])`).map((row) => [BigInt(row.id), row.data]),
+        )
+      : new Map<bigint, string>();
     const facts = new Map<bigint, FactRow>();
     for (const row of rows) {
       const model = await cubeModel(ctx, row.dataset.name);
-      facts.set(row.id, { id: row.id, rowNumber: row.rowNumber, data: projectFact(allFactFields(model), row.data as Row) });
+      facts.set(row.id, { id: row.id, rowNumber: row.rowNumber, data: projectFact(allFactFields(model), texts.get(row.id) ?? '{}') });
     }
     return ids.map((id) => facts.get(factKey(id) ?? -1n) ?? null);
   },
@@ -47,8 +55,10 @@ export const Fact = builder.node(builder.objectRef<FactRow>('Fact'), {
     rowNumber: t.exposeInt('rowNumber', { description: 'Position of the row in its source, from 1.' }),
     data: t.field({
       type: 'JSON',
-      description: 'The requested fields (every field when fetched by id) keyed by ref ("dimension.attribute", measure name).',
-      resolve: (fact) => fact.data,
+      description:
+        'The requested fields (every field when fetched by id) keyed by ref ("dimension.attribute", measure name); ' +
+        'measure values are exact decimal text ("9007199254740993", "1.50"), as aggregate values are.',
+      resolve: (fact) => Object.fromEntries(Object.entries(fact.data).map(([ref, value]) => [ref, isExactNumber(value) ? value.value : value])),
     }),
   }),
 });
