@@ -224,14 +224,18 @@ describe('cube measures: JSON number text in the fact store, summed as numeric, 
       { name: CUBE },
     );
     expect(result.errors).toBeUndefined();
+    type Values = Record<string, string>;
     const cube = result.data!.cube!;
-    expect(cube.aggregate.summary['amount.sum']).toBe((sum(amounts) as Decimal).toFixed());
-    expect(cube.aggregate.summary['amount.sum']).toBe('21352878155975561.965');
+    const summary = cube.aggregate.summary as Values;
+    expect(summary['amount.sum']).toBe((sum(amounts) as Decimal).toFixed());
+    expect(summary['amount.sum']).toBe('21352878155975561.965');
     for (const cell of cube.aggregate.nodes) {
-      expect(new Exact(cell.values['planned.sum']).equals(sum(byCode(cell.key['programme.code'], 'planned')))).toBe(true);
+      const planned = (cell.values as Values)['planned.sum']!;
+      expect(new Exact(planned).equals(sum(byCode((cell.key as Values)['programme.code']!, 'planned')))).toBe(true);
     }
-    expect(cube.facts.nodes.map((fact) => fact.data.amount)).toEqual(amounts);
-    expect(cube.facts.nodes.map((fact) => fact.data['year.year'])).toEqual(factRows.map((row) => Number(row.year)));
+    const data = cube.facts.nodes.map((fact) => fact.data as Record<string, unknown>);
+    expect(data.map((fact) => fact.amount)).toEqual(amounts);
+    expect(data.map((fact) => fact['year.year'])).toEqual(factRows.map((row) => Number(row.year)));
     const node = await execute(
       graphql(`
         query MoneyFactNode($id: ID!) {

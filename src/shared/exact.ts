@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import { isLosslessNumber, LosslessNumber, parse, stringify } from 'lossless-json';
+import { isLosslessNumber, LosslessNumber, stringify } from 'lossless-json';
 
 /**
  * Exact numbers on their way through: decimal text in, PostgreSQL `numeric` (or a JSONB number, which is numeric)
@@ -29,11 +29,6 @@ export function exactJson(body: unknown): string {
   return stringify(body) ?? 'null';
 }
 
-/** Parses JSON text keeping every number as an ExactNumber. */
-export function parseExactJson(text: string): unknown {
-  return parse(text, null, (value) => new ExactNumber(value));
-}
-
 const jsonNumber = /^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/;
 
 /** PostgreSQL's numeric holds at most 131,072 digits before the point and 16,383 after. */
@@ -49,6 +44,8 @@ function withinNumeric(value: Decimal): boolean {
 export function jsonNumberText(text: string, factor: number | string = 1): string | null {
   const unsigned = text.startsWith('+') ? text.slice(1) : text;
   if (String(factor) === '1' && jsonNumber.test(unsigned)) {
+    // Without an exponent, any cell shorter than numeric's 16,383 fraction digits fits.
+    if (unsigned.length < 16_000 && !/[eE]/.test(unsigned)) return unsigned;
     return withinNumeric(new Exact(unsigned)) ? unsigned : null;
   }
   const value = new Exact(unsigned).times(new Exact(String(factor)));

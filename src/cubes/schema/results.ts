@@ -37,17 +37,22 @@ export const Fact = builder.node(builder.objectRef<FactRow>('Fact'), {
         })
       : [];
     primeCubes(ctx, rows.map((row) => row.dataset));
-    // The data as JSON text: Prisma's Json value would have gone through JSON.parse, bending large measures.
-    const texts = rows.length
+    // Numbers come as PostgreSQL's text too: Prisma's Json value went through JSON.parse, which bends large measures.
+    const stored = rows.length
       ? new Map(
-          (await db.$queryRaw<{ id: bigint | number; data: string }[]>`
-            SELECT id, data::text AS data FROM fact WHERE id = ANY(${rows.map((row) => row.id)}::bigint[])`).map((row) => [BigInt(row.id), row.data]),
+          (
+            await db.$queryRaw<{ id: bigint | number; data: Record<string, unknown>; numbers: Record<string, string> | null }[]>`
+              SELECT f.id, f.data, (SELECT jsonb_object_agg(e.key, e.value #>> '{}') FROM jsonb_each(f.data) e
+                                    WHERE jsonb_typeof(e.value) = 'number') AS numbers
+              FROM fact f WHERE f.id = ANY(${rows.map((row) => row.id)}::bigint[])`
+          ).map((row) => [BigInt(row.id), row]),
         )
-      : new Map<bigint, string>();
+      : new Map();
     const facts = new Map<bigint, FactRow>();
     for (const row of rows) {
       const model = await cubeModel(ctx, row.dataset.name);
-      facts.set(row.id, { id: row.id, rowNumber: row.rowNumber, data: projectFact(allFactFields(model), texts.get(row.id) ?? '{}') });
+      const fact = stored.get(row.id);
+      facts.set(row.id, { id: row.id, rowNumber: row.rowNumber, data: projectFact(allFactFields(model), fact?.data ?? {}, fact?.numbers ?? {}) });
     }
     return ids.map((id) => facts.get(factKey(id) ?? -1n) ?? null);
   },
