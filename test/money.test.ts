@@ -1,7 +1,8 @@
 // Money exact end to end: the amounts of issue 13 (12345678901234567.89, 9999999999999999.99, 1.005,
 // 9007199254740993 …) loaded from a USAspending CSV and a Fiscal Data Package, read back through every route family.
 // Expected values come from exact decimal arithmetic here; answers are compared as text (JSON parsed without floats).
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { Decimal } from 'decimal.js';
@@ -91,6 +92,27 @@ describe('USAspending CSV amounts: decimal text in, numeric in the database, exa
     expect(byPiid.MONEYBIG01!.total).toBe('22345678901234571.94');
     expect(byPiid.MONEYBIG01!.obligations).toEqual(['12345678901234567.89', '9999999999999999.99', '1.01', '3.05']);
     expect(byPiid.MONEYHALF1!.obligations).toEqual(['2.68', '-1.01']);
+  });
+
+  it('stops the load at an amount that is not plain decimal text or needs more than 18 digits before the point', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spendgraph-money-'));
+    try {
+      const lines = readFileSync(join(fixtures, 'awards/money_contracts.csv'), 'utf8').trim().split('\n');
+      for (const [amount, problem] of [
+        ['1e5', 'is not an amount'],
+        ['12x', 'is not an amount'],
+        ['1234567890123456789.00', 'is too large for an amount (at most 18 digits before the point)'],
+      ]) {
+        const file = join(dir, 'bad_contracts.csv');
+        writeFileSync(file, [...lines.slice(0, 2), lines[2]!.replace('"9999999999999999.99"', `"${amount}"`)].join('\n'));
+        await expect(ingest(db, { path: file, name: 'money-bad' })).rejects.toThrow(
+          `bad_contracts.csv:3: column "dollarsobligated": "${amount}" ${problem}`,
+        );
+      }
+      expect(await db.dataset.count({ where: { name: 'money-bad' } })).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('/api/v1/awards/ and /api/v1/transactions/ write every digit, with cents ("1.00")', async () => {
