@@ -18,7 +18,7 @@ const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 const views: { file: string; path: string; ready: string }[] = [
   { file: 'explorer-catalog.png', path: '/explore', ready: '.dataset' },
-  { file: 'explorer-cube.png', path: '/explore/cube/cra?drilldown=cofog1', ready: '.chart svg text' },
+  { file: 'explorer-cube.png', path: '/explore/cube/cra', ready: '.chart svg text' },
   { file: 'explorer-cube-treemap.png', path: '/explore/cube/boost-moldova?drilldown=functional_classification_hierarchy&measure=executed.sum&chart=treemap', ready: '.chart svg text' },
   { file: 'explorer-awards.png', path: '/explore/awards', ready: 'table.awards tbody tr' },
   { file: 'explorer-records.png', path: '/explore/records/geonames-all-cities-with-a-population-1000?q=Warszawa', ready: 'table.records tbody tr' },
