@@ -130,7 +130,8 @@ describe('the explorer in Chromium, offline', () => {
         'Housing and community amenities\t-608,900,000',
       ]);
       expect(new URL(page.url()).search).toBe('?chart=table');
-      await page.getByRole('button', { name: 'Economic affairs' }).click();
+      await page.getByRole('button', { name: 'Economic affairs' }).focus();
+      await page.keyboard.press('Enter');
       await poll(() => page.locator('table tbody tr').allInnerTexts()).toEqual(['Economic affairs\t45,400,000']);
       expect(new URL(page.url()).searchParams.getAll('cut')).toEqual(['cofog1:4']);
       await page.getByLabel('Group by').selectOption('cofog2');
@@ -141,6 +142,16 @@ describe('the explorer in Chromium, offline', () => {
       expect(await download.text()).toContain('Transport');
       await page.getByRole('button', { name: 'Remove cut cofog1 = 4' }).click();
       await poll(() => new URL(page.url()).searchParams.getAll('cut')).toEqual([]);
+    });
+  }, 120_000);
+
+  it('says which cube or records dataset it cannot find', async () => {
+    await visit('/explore/cube/nope', async (page) => {
+      await poll(() => page.getByRole('alert').textContent()).toContain('no cube named "nope"');
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Cube nope');
+    });
+    await visit('/explore/records/nope', async (page) => {
+      await poll(() => page.getByRole('alert').textContent()).toContain('"nope"');
     });
   }, 120_000);
 

@@ -40,3 +40,13 @@ export function ChartOrTable({ showTable, onToggle, chart, table, what }: { show
     </section>
   );
 }
+
+/** A view whose dataset could not be loaded: its heading and why. */
+export function Unavailable({ heading, error }: { heading: string; error: string }) {
+  return (
+    <main>
+      <h1>{heading}</h1>
+      <Status error={error} />
+    </main>
+  );
+}

@@ -6,7 +6,7 @@ import type { ExploreCubeModelQuery } from '../gql/graphql.js';
 import { CubeAggregateQuery, CubeModelQuery } from '../operations.js';
 import { hrefOf, navigate } from '../router.js';
 import { cubeCsvUrl, cubeParams, cubeVariables, parseCube, type CubeState, type Cut } from '../state.js';
-import { ChartOrTable, ProblemList, Status } from './common.js';
+import { ChartOrTable, ProblemList, Status, Unavailable } from './common.js';
 
 type Model = NonNullable<ExploreCubeModelQuery['cube']>;
 type Key = Record<string, unknown>;
@@ -110,12 +110,7 @@ export function CubeView({ name, params }: { name: string; params: URLSearchPara
   };
 
   if (modelResult.error || (!modelResult.fetching && !model)) {
-    return (
-      <main>
-        <h1>Cube {name}</h1>
-        <Status error={modelResult.error ?? `no cube named "${name}"`} />
-      </main>
-    );
+    return <Unavailable heading={`Cube ${name}`} error={modelResult.error ?? `no cube named "${name}"`} />;
   }
   return (
     <main>

@@ -5,7 +5,7 @@ import { GeoclusterQuery, RecordsDatasetQuery, RecordsQuery } from '../operation
 import { registerWorld, viewOf } from '../map.js';
 import { hrefOf, navigate } from '../router.js';
 import { DEFAULT_ZOOM, geoclusterVariables, PAGE_SIZE, parseRecords, recordsCsvUrl, recordsParams, recordsVariables, toggleRefine, type RecordsState } from '../state.js';
-import { ChartOrTable, Pager, ProblemList, Status } from './common.js';
+import { ChartOrTable, Pager, ProblemList, Status, Unavailable } from './common.js';
 
 export const POINT_COLOR = '#c2255c';
 
@@ -125,12 +125,7 @@ export function RecordsView({ name, params }: { name: string; params: URLSearchP
   const [q, setQ] = useState(state.q);
 
   if (meta.error || (!meta.fetching && !dataset)) {
-    return (
-      <main>
-        <h1>Records {name}</h1>
-        <Status error={meta.error ?? `no dataset named "${name}"`} />
-      </main>
-    );
+    return <Unavailable heading={`Records ${name}`} error={meta.error ?? `no dataset named "${name}"`} />;
   }
   return (
     <main>
