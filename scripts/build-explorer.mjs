@@ -44,6 +44,7 @@ try {
 const started = Date.now();
 execFileSync(process.execPath, [join(root, 'node_modules/@graphql-codegen/cli/cjs/bin.js'), '--config', 'codegen.ts', '--silent'], { cwd: root, stdio: 'inherit' });
 
+const generated = Date.now();
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const result = await esbuild.build({
@@ -75,4 +76,6 @@ const tags = [
 writeFileSync(join(out, 'index.html'), readFileSync(join(source, 'index.html'), 'utf8').replace('<!--assets-->', tags));
 writeFileSync(stampFile, current);
 const bytes = outputs.filter((path) => !path.endsWith('.map')).reduce((sum, path) => sum + statSync(join(out, path)).size, 0);
-console.log(`explorer: built dist/explore in ${Date.now() - started} ms (${Math.round(bytes / 1024)} KiB of scripts and styles)`);
+console.log(
+  `explorer: built dist/explore in ${Date.now() - started} ms (codegen ${generated - started} ms, bundle ${Date.now() - generated} ms; ${Math.round(bytes / 1024)} KiB of scripts and styles)`,
+);

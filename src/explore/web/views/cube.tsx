@@ -162,7 +162,7 @@ export function CubeView({ name, params }: { name: string; params: URLSearchPara
         <>
           <p>
             {measureLabel} by {drilldownLabel ?? drilldown}: {aggregation.totalCount} {aggregation.totalCount === 1 ? 'group' : 'groups'}, total{' '}
-            <strong>{amount((aggregation.summary as Record<string, string>)[measure])}</strong>. Select a bar to cut the cube to it.{' '}
+            <strong>{amount((aggregation.summary as Record<string, string>)[measure])}</strong>. Select a member (bar, tile or table row) to cut the cube to it.{' '}
             {defaults && <a href={cubeCsvUrl(name, state, defaults)} download>Download CSV</a>}
           </p>
           <ChartOrTable
