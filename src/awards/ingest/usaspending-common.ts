@@ -1,7 +1,11 @@
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from '../../db.js';
 
-export const AWARD_TABLES = ['toptier_agency', 'subtier_agency', 'agency', 'location', 'recipient', 'award', 'transaction'] as const;
+export const AWARD_TABLES = [
+  'toptier_agency', 'subtier_agency', 'agency', 'location', 'recipient', 'award', 'transaction',
+  'submission_attributes', 'federal_account', 'treasury_appropriation_account', 'appropriation_account_balances',
+  'ref_program_activity', 'object_class', 'financial_accounts_by_program_activity_object_class', 'financial_accounts_by_awards',
+] as const;
 export type AwardTable = (typeof AWARD_TABLES)[number];
 
 /** Award type codes and their descriptions (DAIMS type map). */
