@@ -6,6 +6,8 @@ import { db } from '../../src/db.js';
 import { ingest } from '../../src/shared/ingest/index.js';
 import { accountModels, fixtureRows, sumMoney, type AccountModels, type FixtureRow } from '../awards/account-fixture.js';
 import { loadAwardSamples, rest } from '../awards/samples.js';
+import { graphql } from '../gql/index.js';
+import { execute } from '../helpers.js';
 
 // USAspending v1's financial-account routes (usaspending_api/accounts/urls_tas.py, urls_federal_account.py, urls.py of
 // 2017-02/03) over the bundled endpoint fixture, and over a fixture of our own holding what upstream's account tests
@@ -304,5 +306,44 @@ describe('/api/v1/federal_accounts/ (test_federal_account_endpoints.py, test_fed
     expect(json.matched_objects.main_account_code.map((row: Data) => row.main_account_code)).toEqual(codes);
     expect((await rest('/api/v1/federal_accounts/autocomplete/', {})).status).toBe(400);
     expect((await rest('/api/v1/federal_accounts/autocomplete/')).status).toBe(405);
+  });
+});
+
+describe('the financial accounts in GraphQL', () => {
+  it('treasuryAccounts and federalAccounts are connections with typed filters; Award.financialAccounts lists an award\'s accounts', async () => {
+    const query = graphql(`
+      query CompatAccounts($dataset: String!, $awardId: Int!) {
+        treasuryAccounts(dataset: $dataset, filter: { mainAccountCode: { equals: "0100" } }, orderBy: [{ field: ROW_ID, direction: DESC }]) {
+          totalCount
+          nodes { id rowId tasRenderingLabel mainAccountCode federalAccount { id mainAccountCode } }
+        }
+        federalAccounts(dataset: $dataset, filter: { mainAccountCode: { startsWith: "02" } }) { totalCount nodes { rowId agencyIdentifier mainAccountCode } }
+        award(rowId: $awardId) {
+          financialAccounts(first: 5) {
+            totalCount
+            nodes { rowId fain objectClass programActivityId treasuryAccount { rowId tasRenderingLabel } }
+          }
+        }
+      }
+    `);
+    const account = ownRows('awards.financialaccountsbyawards')[0]!;
+    const result = await execute(query, { dataset: FIXTURE, awardId: Number(account.fields.award) });
+    expect(result.errors).toBeUndefined();
+    const expected = byPk(tas().filter((t) => t.fields.main_account_code === '0100')).reverse();
+    expect(result.data!.treasuryAccounts.totalCount).toBe(expected.length);
+    expect(result.data!.treasuryAccounts.nodes.map((node) => node!.rowId)).toEqual(expected);
+    for (const node of result.data!.treasuryAccounts.nodes) expect(node!.federalAccount!.mainAccountCode).toBe('0100');
+    const codes = [...new Set(tas().map((t) => String(t.fields.main_account_code)).filter((code) => code.startsWith('02')))];
+    expect(result.data!.federalAccounts.nodes.map((node) => node!.mainAccountCode)).toEqual(codes);
+    expect(result.data!.award!.financialAccounts).toEqual({
+      totalCount: 1,
+      nodes: [{ rowId: Number(account.pk), fain: 'ABC-FAIN', objectClass: '002', programActivityId: account.fields.program_activity_code, treasuryAccount: { rowId: account.fields.treasury_account, tasRenderingLabel: 'ABC' } }],
+    });
+    const node = await execute(graphql(`query CompatAccountNode($id: ID!) { node(id: $id) { ... on TreasuryAccount { rowId } } }`), {
+      id: result.data!.treasuryAccounts.nodes[0]!.id,
+    });
+    expect(node.data!.node).toEqual({ rowId: expected[0] });
+    const bad = await execute(query, { dataset: FIXTURE, awardId: 1 });
+    expect(bad.data?.award ?? null).toBeNull();
   });
 });

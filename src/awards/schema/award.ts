@@ -5,7 +5,8 @@ import { fiscalYearOf } from '../../shared/fiscal.js';
 import { AwardFilter } from './inputs/filter.js';
 import { orderByInput } from './inputs/fields.js';
 import { visibleRow } from './lib/node.js';
-import { transactionsOf } from './lib/transactions.js';
+import { awardAccountsOf, transactionsOf } from './lib/transactions.js';
+import { AwardAccountRef } from './accounts.js';
 import { TransactionRef } from './transaction.js';
 import { listLimits, reqOf, resolveList, type ListConnection } from './lib/requests.js';
 
@@ -51,6 +52,16 @@ export const AwardRef = builder.prismaNode('Award', {
       },
       { name: 'AwardTransactionConnection', description: 'A page of the transactions of one award (100 by default, at most 500).' },
       { name: 'AwardTransactionEdge', description: 'A transaction of the award and its cursor.' },
+    ),
+    financialAccounts: t.connection(
+      {
+        type: AwardAccountRef,
+        description: "The award's obligations and outlays by Treasury account (REST `financial_set`), in id order.",
+        args: { offset: t.arg.int({ required: false, description: 'Rows to skip (after `after`), for page-number UIs.' }) },
+        resolve: (award, args, ctx, info) => awardAccountsOf(award.id, args, ctx, info) as never,
+      },
+      { name: 'AwardFinancialAccountConnection', description: 'A page of the financial accounts of one award (100 by default, at most 500).' },
+      { name: 'AwardFinancialAccountEdge', description: 'A financial account of the award and its cursor.' },
     ),
   }),
 });
