@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,6 +124,19 @@ describe('/api/v1/tas/ (accounts/tests/test_tas_endpoints.py test_tas_list)', ()
     expect(none.json.results).toEqual({ tas_rendering_label: [] });
     const bad = await rest('/api/v1/tas/autocomplete/', {});
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('loading the financial accounts', () => {
+  it('a balance that is not an amount stops the load, naming the table and column, and changes nothing', async () => {
+    const rows = JSON.parse(readFileSync(accountModels(join(work, 'bad.json'), 9_330_000).path, 'utf8')) as FixtureRow[];
+    rows.find((row) => row.model === 'accounts.appropriationaccountbalances')!.fields.unobligated_balance_cpe = '12x';
+    writeFileSync(join(work, 'bad.json'), JSON.stringify(rows));
+    await expect(ingest(db, { path: join(work, 'bad.json'), name: 'compat-accounts-bad' })).rejects.toThrow(
+      /appropriation_account_balances\.unobligated_balance_cpe: "12x" is not an amount/,
+    );
+    expect(await db.dataset.count({ where: { name: 'compat-accounts-bad' } })).toBe(0);
+    expect(await db.treasuryAccount.count({ where: { id: 9_330_001 } })).toBe(0);
   });
 });
 

@@ -46,9 +46,12 @@ function plain(model: AccountModelName, fields: Record<string, unknown>, path = 
       case 'date':
         out[scalar.name] = parseDate(text(value));
         break;
-      case 'datetime':
-        out[scalar.name] = typeof value === 'string' && value ? new Date(value) : null;
+      case 'datetime': {
+        const stamp = typeof value === 'string' && value ? new Date(value) : null;
+        if (stamp && Number.isNaN(stamp.getTime())) throw new IngestError(`${models[model].table}.${scalar.column}: "${String(value).slice(0, 40)}" is not a date-time`, path);
+        out[scalar.name] = stamp;
         break;
+      }
       case 'int':
         out[scalar.name] = int(value);
         break;
