@@ -133,7 +133,7 @@ describe('loading the financial accounts', () => {
     rows.find((row) => row.model === 'accounts.appropriationaccountbalances')!.fields.unobligated_balance_cpe = '12x';
     writeFileSync(join(work, 'bad.json'), JSON.stringify(rows));
     await expect(ingest(db, { path: join(work, 'bad.json'), name: 'compat-accounts-bad' })).rejects.toThrow(
-      /appropriation_account_balances\.unobligated_balance_cpe: "12x" is not an amount/,
+      /column "appropriation_account_balances\.unobligated_balance_cpe": "12x" is not an amount/,
     );
     expect(await db.dataset.count({ where: { name: 'compat-accounts-bad' } })).toBe(0);
     expect(await db.treasuryAccount.count({ where: { id: 9_330_001 } })).toBe(0);

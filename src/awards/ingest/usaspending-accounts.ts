@@ -2,7 +2,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import { IngestError } from '../../shared/ingest/types.js';
 import { fiscalYearOf } from '../../shared/fiscal.js';
 import { models, type AccountModelName } from '../query/registry.js';
-import { inBatches, parseDate, type AwardTable } from './usaspending-common.js';
+import { inBatches, money, parseDate, type AwardTable } from './usaspending-common.js';
 
 export interface FixtureRow {
   model: string;
@@ -37,12 +37,9 @@ function plain(model: AccountModelName, fields: Record<string, unknown>, path = 
     if (scalar.name === 'id' || !(scalar.column in fields)) continue;
     const value = fields[scalar.column];
     switch (scalar.type) {
-      case 'decimal': {
-        const raw = text(value);
-        if (raw !== null && !/^-?\d{1,19}(\.\d{1,2})?$/.test(raw)) throw new IngestError(`${models[model].table}.${scalar.column}: "${raw.slice(0, 40)}" is not an amount`, path);
-        out[scalar.name] = raw;
+      case 'decimal':
+        out[scalar.name] = money(text(value), `${models[model].table}.${scalar.column}`);
         break;
-      }
       case 'date':
         out[scalar.name] = parseDate(text(value));
         break;
