@@ -5,6 +5,7 @@ import { UserError } from './errors.js';
 import { access, principalOf } from './access/middleware.js';
 import { Quota, quotaLimitsFromEnv } from './access/quota.js';
 import { registerAccessRoutes } from './catalog/rest/permissions.js';
+import { registerAccountRoutes } from './awards/rest/accounts.js';
 import { registerAwardsRoutes } from './awards/rest/routes.js';
 import { registerLoadingRoutes } from './catalog/rest/loading.js';
 import { registerCubesRoutes } from './cubes/rest/routes.js';
@@ -62,6 +63,7 @@ export function createApp(options: AppOptions): Hono {
   registerCubesRoutes(app);
   registerRecordsRoutes(app);
   registerAwardsRoutes(app);
+  registerAccountRoutes(app);
   registerExplorerRoutes(app);
 
   app.notFound((c) => c.json({ message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));

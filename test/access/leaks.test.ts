@@ -5,13 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKey } from '../../src/access/keys.js';
 import { db } from '../../src/db.js';
 import { ingest } from '../../src/shared/ingest/index.js';
+import { accountModels } from '../awards/account-fixture.js';
 import { app } from '../helpers.js';
 
 // One private dataset per family; every door must answer for it exactly as for a dataset that does not exist,
 // unless the caller's key can read it.
-const secret = { cube: 'secret-cube', records: 'secret-records', awards: 'secret-awards' };
+const secret = { cube: 'secret-cube', records: 'secret-records', awards: 'secret-awards', accounts: 'secret-accounts' };
 const marker = 'zzyzxsecretword';
 const work = mkdtempSync(join(tmpdir(), 'spendgraph-leaks-'));
+const ACCOUNTS = 9_320_000;
 let readerKey: string;
 
 beforeAll(async () => {
@@ -27,8 +29,12 @@ beforeAll(async () => {
   const awardsDir = join(work, 'awards');
   cpSync(new URL('../../samples/awards', import.meta.url), awardsDir, { recursive: true });
   await ingest(db, { path: join(awardsDir, 'usaspending_treasury_contracts.csv'), name: secret.awards, private: true });
+  // An award fixture with Treasury accounts (ids from ACCOUNTS up), titled with the marker.
+  await ingest(db, { path: accountModels(join(work, 'accounts.json'), ACCOUNTS, marker).path, name: secret.accounts, private: true });
 
-  readerKey = (await createKey(db, `leaks-${process.pid}`, [[secret.cube, 'read'], [secret.records, 'read'], [secret.awards, 'read']])).key;
+  readerKey = (
+    await createKey(db, `leaks-${process.pid}`, [[secret.cube, 'read'], [secret.records, 'read'], [secret.awards, 'read'], [secret.accounts, 'read']])
+  ).key;
 }, 300_000);
 
 afterAll(async () => {
@@ -74,7 +80,53 @@ const graphLookups: Door[] = [
   gql('GraphQL records', 'query($n: String!) { records(dataset: $n) { totalCount } }', { n: secret.records }),
 ];
 
+// The financial-account routes of the private award fixture; `missing` names a dataset or row that does not exist.
+const accountDoors: (Door & { missing: string })[] = [
+  ...['tas', 'tas/balances', 'tas/categories', 'accounts/awards', 'federal_accounts'].map((route) => ({
+    name: `/api/v1/${route}/`,
+    path: `/api/v1/${route}/?dataset=${secret.accounts}`,
+    missing: `/api/v1/${route}/?dataset=no-such-dataset`,
+  })),
+  ...['tas/balances/total', 'tas/categories/total', 'accounts/awards/total'].map((route) => ({
+    name: `/api/v1/${route}/`,
+    path: `/api/v1/${route}/`,
+    method: 'POST' as const,
+    body: { field: 'id', group: 'id', dataset: secret.accounts, aggregate: 'count' },
+    missing: 'no-such-dataset',
+  })),
+  ...['tas', 'accounts/awards', 'awards'].map((route) => ({
+    name: `/api/v1/${route}/<id>/`,
+    path: `/api/v1/${route}/${ACCOUNTS + 1}/`,
+    missing: `/api/v1/${route}/${ACCOUNTS + 999}/`,
+  })),
+  ...['tas', 'federal_accounts'].map((route) => ({
+    name: `/api/v1/${route}/autocomplete/`,
+    path: `/api/v1/${route}/autocomplete/`,
+    method: 'POST' as const,
+    body: { fields: ['account_title'], value: marker, matched_objects: true, dataset: secret.accounts },
+    missing: 'no-such-dataset',
+  })),
+];
+
+/** A door's answer without what names the request itself (the stored request's checksum and the page links). */
+async function answer(door: Door): Promise<{ status: number; body: unknown }> {
+  const response = await call(door);
+  const text = await response.text();
+  const named = [secret.accounts, 'no-such-dataset', String(ACCOUNTS + 1), String(ACCOUNTS + 999)];
+  const body = JSON.parse(named.reduce((out, name) => out.replaceAll(name, 'X'), text)) as Record<string, unknown>;
+  delete body.req;
+  if (body.page_metadata) body.page_metadata = { ...(body.page_metadata as object), next: null, current: null, previous: null };
+  return { status: response.status, body };
+}
+
 describe('a private dataset, to a caller who may not read it', () => {
+  it.each(accountDoors)('answers $name exactly as for a missing dataset or row', async (door) => {
+    const response = await call(door);
+    expect(await response.text()).not.toContain(marker);
+    const missing = door.body ? { ...door, body: { ...(door.body as object), dataset: door.missing } } : { ...door, path: door.missing };
+    expect(await answer(door)).toEqual(await answer(missing));
+  });
+
   it.each(lookups)('is missing through $name', async (door) => {
     const response = await call(door);
     // 404, or the dialect's own answer for an unknown dataset (OpenSpending's /api/2 answers 400).
@@ -164,6 +216,15 @@ describe('a private dataset, to a key that may read it', () => {
   it.each(lookups)('is served through $name', async (door) => {
     const response = await call(door, readerKey);
     expect(response.status).toBe(200);
+  });
+
+  it.each(accountDoors)('serves the financial accounts through $name', async (door) => {
+    const response = await call(door, readerKey);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    // Balances carry no titles; every other answer shows a TAS or federal account titled with the marker.
+    if (!/balances|categories|total/.test(door.name)) expect(text).toContain(marker);
+    expect(text).not.toMatch(/"count":0|"results":\[\]|"results":\{"account_title":\[\]\}/);
   });
 
   it('is listed in the catalog', async () => {

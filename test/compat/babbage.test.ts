@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/db.js';
 import { ingest } from '../../src/shared/ingest/index.js';
-import { app } from '../helpers.js';
+import { graphql } from '../gql/index.js';
+import { app, errorCodes, execute } from '../helpers.js';
 
 // babbage's test cube `cra` (babbage, MIT licence), the fixture its own tests and OpenSpending v2's tests query.
 const craPath = new URL('../../samples/cubes/cra', import.meta.url).pathname;
@@ -52,6 +53,25 @@ describe('babbage v0.4.0 tests/test_api.py', () => {
     const full = await getJson(`/api/3/cubes/${CUBE}/aggregate?aggregates=amount.sum|_count`);
     expect(full.status).toBe(200);
     expect(full.body.aggregates).toEqual(['amount.sum', '_count']);
+  });
+
+  it('GraphQL refuses a bare measure in aggregates the same way, with BAD_USER_INPUT naming the full refs', async () => {
+    const query = graphql(`
+      query CompatBareAggregate($name: String!, $aggregates: [String!]) {
+        cube(name: $name) { aggregate(aggregates: $aggregates, first: 5) { summary } }
+      }
+    `);
+    const bare = await execute(query, { name: CUBE, aggregates: ['_count', 'amount'] });
+    expect(errorCodes(bare)).toEqual(['BAD_USER_INPUT']);
+    expect(bare.errors![0]!.message).toMatch(/^Invalid aggregate: 'amount' is a measure; name an aggregate of it: 'amount\.sum'/);
+    expect(bare.errors![0]!.extensions!.inputPath).toEqual(['aggregates', 1]);
+    const full = await execute(query, { name: CUBE, aggregates: ['_count', 'amount.sum'] });
+    expect(full.errors).toBeUndefined();
+    const facts = await db.fact.findMany({ where: { dataset: { name: CUBE } }, select: { data: true } });
+    const cents = facts.reduce((sum, fact) => sum + Math.round(Number((fact.data as { amount: number }).amount) * 100), 0);
+    const summary = full.data!.cube!.aggregate.summary as Record<string, unknown>;
+    expect(Number(summary['amount.sum'])).toBe(cents / 100);
+    expect(summary._count).toBe(facts.length);
   });
 });
 

@@ -33,7 +33,7 @@ const jsonText = fc.oneof(
 );
 
 interface Route {
-  family: 'cubes' | 'records' | 'awards' | 'catalog';
+  family: 'cubes' | 'records' | 'awards' | 'accounts' | 'catalog';
   path: string;
   params: string[];
   post?: 'form' | 'json';
@@ -63,6 +63,18 @@ const routes = (name: string): Route[] => [
   { family: 'awards', path: '/api/v1/awards/autocomplete/', params: ['fields', 'value', 'mode', 'limit', 'filters'], post: 'json' },
   { family: 'awards', path: '/api/v1/references/locations/geocomplete/', params: ['value', 'mode', 'scope', 'usage', 'limit'], post: 'json' },
   { family: 'awards', path: `/api/v1/awards/${name}/`, params: [] },
+  { family: 'accounts', path: '/api/v1/tas/', params: ['filters', 'fields', 'exclude', 'order', 'verbose', 'page', 'limit', 'main_account_code', 'federal_account', 'dataset'], post: 'json' },
+  { family: 'accounts', path: '/api/v1/tas/balances/', params: ['filters', 'fields', 'order', 'page', 'limit', 'treasury_account_identifier__tas_rendering_label'], post: 'json' },
+  { family: 'accounts', path: '/api/v1/tas/balances/total/', params: ['filters', 'field', 'group', 'aggregate', 'order', 'page', 'limit'], post: 'json' },
+  { family: 'accounts', path: '/api/v1/tas/categories/', params: ['filters', 'fields', 'order', 'page', 'limit', 'object_class'], post: 'json' },
+  { family: 'accounts', path: '/api/v1/tas/categories/total/', params: ['filters', 'field', 'group', 'aggregate'], post: 'json' },
+  { family: 'accounts', path: '/api/v1/accounts/awards/', params: ['filters', 'fields', 'exclude', 'order', 'page', 'limit', 'award'], post: 'json' },
+  { family: 'accounts', path: '/api/v1/accounts/awards/total/', params: ['filters', 'field', 'group', 'aggregate'], post: 'json' },
+  { family: 'accounts', path: '/api/v1/federal_accounts/', params: ['filters', 'fields', 'order', 'page', 'limit', 'account_title'], post: 'json' },
+  { family: 'accounts', path: '/api/v1/tas/autocomplete/', params: ['fields', 'value', 'mode', 'limit', 'filters', 'matched_objects'], post: 'json' },
+  { family: 'accounts', path: '/api/v1/federal_accounts/autocomplete/', params: ['fields', 'value', 'mode', 'limit', 'filters'], post: 'json' },
+  { family: 'accounts', path: `/api/v1/tas/${name}/`, params: [] },
+  { family: 'accounts', path: `/api/v1/federal_accounts/${name}/`, params: [] },
 ];
 
 const request = fc
@@ -112,8 +124,8 @@ beforeAll(async () => {
 });
 
 describe('fuzzing every REST route', () => {
-  it.each(['cubes', 'records', 'awards', 'catalog'] as const)('%s: no 500, no internal text, bounded time', async (family) => {
-    const runs = { cubes: 500, records: 600, awards: 600, catalog: 100 }[family];
+  it.each(['cubes', 'records', 'awards', 'accounts', 'catalog'] as const)('%s: no 500, no internal text, bounded time', async (family) => {
+    const runs = { cubes: 500, records: 600, awards: 600, accounts: 300, catalog: 100 }[family];
     const seen = new Set<number>();
     await fc.assert(
       fc.asyncProperty(request.filter((r) => r.chosen.family === family), async (input) => {

@@ -4,7 +4,11 @@ import { sqlState } from '../../shared/database-errors.js';
 import { decimalAmount, isPlainDecimal } from '../../shared/exact.js';
 import { IngestError } from '../../shared/ingest/types.js';
 
-export const AWARD_TABLES = ['toptier_agency', 'subtier_agency', 'agency', 'location', 'recipient', 'award', 'transaction'] as const;
+export const AWARD_TABLES = [
+  'toptier_agency', 'subtier_agency', 'agency', 'location', 'recipient', 'award', 'transaction',
+  'submission_attributes', 'federal_account', 'treasury_appropriation_account', 'appropriation_account_balances',
+  'ref_program_activity', 'object_class', 'financial_accounts_by_program_activity_object_class', 'financial_accounts_by_awards',
+] as const;
 export type AwardTable = (typeof AWARD_TABLES)[number];
 
 /** Award type codes and their descriptions (DAIMS type map). */

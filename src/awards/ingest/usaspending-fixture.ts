@@ -4,13 +4,9 @@ import { Prisma } from '../../generated/prisma/client.js';
 import { purgeRetiredVersions } from '../../shared/ingest/store.js';
 import { IngestError, type Loader } from '../../shared/ingest/types.js';
 import { fiscalYearOf } from '../../shared/fiscal.js';
+import { accountTables, insertAccounts, type FixtureRow } from './usaspending-accounts.js';
 import { awardCategory, bumpSequences, inBatches, money, parseDate, type AwardTable } from './usaspending-common.js';
 
-interface FixtureRow {
-  model: string;
-  pk: number | string;
-  fields: Record<string, unknown>;
-}
 
 const MAX_FIXTURE_BYTES = 64 * 1024 * 1024;
 
@@ -64,6 +60,7 @@ async function checkIdsAreFree(tx: Prisma.TransactionClient, of: Of, path: strin
     ['recipient', 'references.legalentity'],
     ['award', 'awards.award'],
     ['transaction', 'awards.transaction'],
+    ...accountTables,
   ];
   for (const [table, model] of wanted) {
     const ids = of(model).map((row) => Number(row.pk));
@@ -251,7 +248,10 @@ function latestTransactions(awards: FixtureRow[], transactions: FixtureRow[]): M
   return out;
 }
 
-/** A USAspending (Django) fixture of awards, transactions, agencies, recipients and locations, loaded with its own ids. */
+/**
+ * A USAspending (Django) fixture of awards, transactions, agencies, recipients and locations, and of Treasury accounts
+ * with their balances, loaded with its own ids.
+ */
 export const usaspendingFixtureLoader: Loader = {
   id: 'usaspending-fixture',
   family: 'AWARDS',
@@ -279,7 +279,7 @@ export const usaspendingFixtureLoader: Loader = {
         name,
         family: 'AWARDS',
         title: 'USAspending v1 endpoint test fixture',
-        description: 'Awards, transactions, agencies, recipients and locations from the USAspending API test fixture.',
+        description: 'Awards, transactions, agencies, recipients, locations and Treasury accounts from the USAspending API test fixture.',
         publisher: 'U.S. Department of the Treasury (USAspending.gov)',
         license: 'Public domain (U.S. Government work)',
         themes: ['federal spending'],
@@ -309,6 +309,7 @@ export const usaspendingFixtureLoader: Loader = {
         for (const [award, transaction] of latestTransactions(awards, transactions)) {
           await tx.award.update({ where: { id: award }, data: { latestTransactionId: transaction } });
         }
+        await insertAccounts(tx, base, of, request.path);
         await bumpSequences(tx);
         return awards.length + transactions.length;
       },

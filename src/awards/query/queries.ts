@@ -6,7 +6,8 @@ import { compileFilter, likePattern, materializeWhere, type Dialect, type Where 
 import { jsonField, jsonText, transactionField, type JsonField } from './filter/extended.js';
 import { fmtPath, models, relationKey, resolvePath, type ModelName, type ResolvedPath } from './registry.js';
 
-export type RootModel = 'Award' | 'Transaction';
+/** Models the v1 routes list, total and autocomplete. */
+export type RootModel = 'Award' | 'Transaction' | 'TreasuryAccount' | 'FederalAccount' | 'AccountBalance' | 'CategoryBalance' | 'AwardAccount';
 
 /** A list request in its stored, dialect-free form (what a `req` checksum stands for). */
 export interface ListRequest {
@@ -115,11 +116,22 @@ export function compileOrder(root: RootModel, order: unknown, at: (string | numb
 
 interface Delegate {
   findMany(args: object): Promise<Record<string, unknown>[]>;
+  findFirst(args: object): Promise<Record<string, unknown> | null>;
   count(args: object): Promise<number>;
 }
 
+const delegates: Record<RootModel, () => unknown> = {
+  Award: () => db.award,
+  Transaction: () => db.transaction,
+  TreasuryAccount: () => db.treasuryAccount,
+  FederalAccount: () => db.federalAccount,
+  AccountBalance: () => db.accountBalance,
+  CategoryBalance: () => db.categoryBalance,
+  AwardAccount: () => db.awardAccount,
+};
+
 export function delegate(root: RootModel): Delegate {
-  return (root === 'Award' ? db.award : db.transaction) as unknown as Delegate;
+  return delegates[root]() as Delegate;
 }
 
 export interface PreparedList {
@@ -149,13 +161,13 @@ export const transactionInclude = { ...awardInclude, award: true } as const;
 
 /** One page of rows with their agencies, recipient and locations (a fixed number of queries whatever the page size). */
 export async function listRows(list: PreparedList, extra: object = {}) {
-  const include = list.root === 'Award' ? awardInclude : transactionInclude;
+  const include = list.root === 'Award' ? awardInclude : list.root === 'Transaction' ? transactionInclude : null;
   const rows = await delegate(list.root).findMany({
     where: list.where,
     orderBy: list.orderBy,
     skip: list.skip,
     take: list.take + 1,
-    include,
+    ...(include ? { include } : {}),
     ...extra,
   });
   return { rows: rows.slice(0, list.take), hasNextPage: rows.length > list.take, hasPreviousPage: list.page > 1 };

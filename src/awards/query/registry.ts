@@ -1,7 +1,13 @@
 import { badInput } from '../../errors.js';
 
 export type ScalarType = 'string' | 'decimal' | 'int' | 'date' | 'datetime' | 'boolean' | 'stringArray';
-export type ModelName = 'Award' | 'Transaction' | 'Agency' | 'ToptierAgency' | 'SubtierAgency' | 'Recipient' | 'Location';
+export type ModelName =
+  | 'Award' | 'Transaction' | 'Agency' | 'ToptierAgency' | 'SubtierAgency' | 'Recipient' | 'Location'
+  | AccountModelName;
+/** The financial-account tables of USAspending v1 (`/api/v1/tas/`, `/api/v1/accounts/awards/`, `/api/v1/federal_accounts/`). */
+export type AccountModelName =
+  | 'TreasuryAccount' | 'FederalAccount' | 'AccountBalance' | 'CategoryBalance' | 'AwardAccount' | 'ProgramActivity'
+  | 'ObjectClass' | 'Submission';
 
 export interface ScalarDef {
   name: string;
@@ -26,6 +32,8 @@ export interface ModelDef {
   table: string;
   scalars: ScalarDef[];
   relations: RelationDef[];
+  /** The scalar a path ending on a relation to this model compares, orders and groups by (its primary key): `id` unless set. */
+  key?: string;
 }
 
 const snake = (name: string) => name.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);
@@ -38,6 +46,154 @@ function r(name: string, target: ModelName, aliases?: string[]): RelationDef {
 }
 
 const agencyRelations = [r('awardingAgency', 'Agency'), r('fundingAgency', 'Agency')];
+
+const money = (...names: string[]) => names.map((name) => s(name, 'decimal'));
+const text = (...names: string[]) => names.map((name) => s(name, 'string'));
+const reported = [
+  s('reportingPeriodStart', 'date'), s('reportingPeriodEnd', 'date'), s('lastModifiedDate', 'date'), s('certifiedDate', 'date'),
+  s('createDate', 'datetime'), s('updateDate', 'datetime'),
+];
+const stamped = [s('createDate', 'datetime'), s('updateDate', 'datetime')];
+const validity = [s('validBeginDate', 'datetime'), s('validEndDate', 'datetime'), s('validCodeIndicator', 'string'), ...stamped];
+const appropriationDates = [
+  s('drvAppropriationAvailabilityPeriodStartDate', 'date'), s('drvAppropriationAvailabilityPeriodEndDate', 'date'),
+  s('drvAppropriationAccountExpiredStatus', 'string'),
+];
+/** USSGL balances reported both by program activity and object class and by award. */
+const ussgl = money(
+  'ussgl480100UndeliveredOrdersObligationsUnpaidFyb', 'ussgl480100UndeliveredOrdersObligationsUnpaidCpe',
+  'ussgl483100UndeliveredOrdersObligTransferredUnpaidCpe', 'ussgl488100UpwardAdjustPriUndelivOrderObligUnpaidCpe',
+  'ussgl490100DeliveredOrdersObligationsUnpaidFyb', 'ussgl490100DeliveredOrdersObligationsUnpaidCpe',
+  'ussgl493100DeliveredOrdersObligTransferredUnpaidCpe', 'ussgl498100UpwardAdjustPriDelivOrdersObligUnpaidCpe',
+  'ussgl480200UndeliveredOrdersObligPrepaidAdvancedFyb', 'ussgl480200UndeliveredOrdersObligPrepaidAdvancedCpe',
+  'ussgl483200UndelivOrdersObligTransferredPrepaidAdvCpe', 'ussgl488200UpAdjustPriUndelivOrderObligPpaidAdvCpe',
+  'ussgl490200DeliveredOrdersObligationsPaidCpe', 'ussgl490800AuthorityOutlayedNotYetDisbursedFyb',
+  'ussgl490800AuthorityOutlayedNotYetDisbursedCpe', 'ussgl498200UpwardAdjustPriDelivOrdersObligPaidCpe',
+  'obligationsUndeliveredOrdersUnpaidTotalFyb', 'obligationsUndeliveredOrdersUnpaidTotalCpe',
+  'obligationsDeliveredOrdersUnpaidTotalFyb', 'obligationsDeliveredOrdersUnpaidTotalCpe',
+  'grossOutlaysUndeliveredOrdersPrepaidTotalFyb', 'grossOutlaysUndeliveredOrdersPrepaidTotalCpe',
+  'grossOutlaysDeliveredOrdersPaidTotalFyb', 'grossOutlaysDeliveredOrdersPaidTotalCpe',
+  'ussgl487100DownAdjPriUnpaidUndelOrdersObligRecovCpe', 'ussgl497100DownAdjPriUnpaidDelivOrdersObligRecovCpe',
+  'ussgl487200DownAdjPriPpaidUndelOrdersObligRefundCpe', 'ussgl497200DownAdjPriPaidDelivOrdersObligRefundCpe',
+);
+/** The keys a balance by program activity and object class (or by award) reports under; upstream's names first. */
+const categoryRelations = [
+  r('programActivity', 'ProgramActivity', ['program_activity_code']),
+  r('objectClass', 'ObjectClass'),
+  r('treasuryAccount', 'TreasuryAccount'),
+  r('submission', 'Submission'),
+];
+
+/** The financial-account models, with upstream's primary key names as the first alias of `id` (their REST name). */
+const accountModels: Record<AccountModelName, ModelDef> = {
+  TreasuryAccount: {
+    name: 'TreasuryAccount',
+    table: 'treasury_appropriation_account',
+    scalars: [
+      s('id', 'int', ['treasury_account_identifier']),
+      ...text(
+        'dataSource', 'tasRenderingLabel', 'allocationTransferAgencyId', 'agencyId', 'beginningPeriodOfAvailability',
+        'endingPeriodOfAvailability', 'availabilityTypeCode', 'mainAccountCode', 'subAccountCode', 'accountTitle',
+        'reportingAgencyId', 'reportingAgencyName', 'budgetBureauCode', 'budgetBureauName', 'frEntityCode', 'frEntityDescription',
+        'budgetFunctionCode', 'budgetFunctionTitle', 'budgetSubfunctionCode', 'budgetSubfunctionTitle',
+      ),
+      ...appropriationDates,
+      ...stamped,
+    ],
+    relations: [r('federalAccount', 'FederalAccount')],
+  },
+  FederalAccount: {
+    name: 'FederalAccount',
+    table: 'federal_account',
+    scalars: [s('id', 'int'), ...text('agencyIdentifier', 'mainAccountCode', 'accountTitle')],
+    relations: [],
+  },
+  AccountBalance: {
+    name: 'AccountBalance',
+    table: 'appropriation_account_balances',
+    scalars: [
+      s('id', 'int', ['appropriation_account_balances_id']),
+      s('dataSource', 'string'),
+      ...money(
+        'budgetAuthorityUnobligatedBalanceBroughtForwardFyb', 'adjustmentsToUnobligatedBalanceBroughtForwardCpe',
+        'budgetAuthorityAppropriatedAmountCpe', 'borrowingAuthorityAmountTotalCpe', 'contractAuthorityAmountTotalCpe',
+        'spendingAuthorityFromOffsettingCollectionsAmountCpe', 'otherBudgetaryResourcesAmountCpe',
+        'budgetAuthorityAvailableAmountTotalCpe', 'grossOutlayAmountByTasCpe', 'deobligationsRecoveriesRefundsByTasCpe',
+        'unobligatedBalanceCpe', 'statusOfBudgetaryResourcesTotalCpe', 'obligationsIncurredTotalByTasCpe',
+      ),
+      ...appropriationDates,
+      s('tasRenderingLabel', 'string'),
+      ...money('drvObligationsUnpaidAmount', 'drvOtherObligatedAmount'),
+      ...reported,
+      s('finalOfFy', 'boolean'),
+    ],
+    relations: [r('treasuryAccount', 'TreasuryAccount', ['treasury_account_identifier']), r('submission', 'Submission')],
+  },
+  CategoryBalance: {
+    name: 'CategoryBalance',
+    table: 'financial_accounts_by_program_activity_object_class',
+    scalars: [
+      s('id', 'int', ['financial_accounts_by_program_activity_object_class_id']),
+      ...text('dataSource', 'programActivityName', 'byDirectReimbursableFundingSource'),
+      ...ussgl,
+      ...money(
+        'grossOutlayAmountByProgramObjectClassFyb', 'grossOutlayAmountByProgramObjectClassCpe',
+        'obligationsIncurredByProgramObjectClassCpe', 'deobligationsRecoveriesRefundPriProgramObjectClassCpe',
+        'drvObligationsIncurredByProgramObjectClass', 'drvObligationsUndeliveredOrdersUnpaid',
+      ),
+      ...reported,
+    ],
+    relations: categoryRelations,
+  },
+  AwardAccount: {
+    name: 'AwardAccount',
+    table: 'financial_accounts_by_awards',
+    scalars: [
+      s('id', 'int', ['financial_accounts_by_awards_id']),
+      ...text('dataSource', 'programActivityName', 'byDirectReimbursableFundingSource', 'piid', 'parentAwardId', 'fain', 'uri', 'awardType'),
+      ...ussgl,
+      ...money(
+        'grossOutlayAmountByAwardFyb', 'grossOutlayAmountByAwardCpe', 'obligationsIncurredTotalByAwardCpe',
+        'deobligationsRecoveriesRefundsOfPriorYearByAwardCpe', 'drvObligationsIncurredTotalByAward', 'transactionObligatedAmount',
+      ),
+      s('drvAwardIdFieldType', 'string'),
+      ...reported,
+    ],
+    relations: [r('award', 'Award'), ...categoryRelations],
+  },
+  ProgramActivity: {
+    name: 'ProgramActivity',
+    table: 'ref_program_activity',
+    scalars: [
+      s('id', 'int', ['ref_program_activity_id']),
+      ...text('programActivityCode', 'programActivityName', 'budgetYear', 'responsibleAgencyId', 'allocationTransferAgencyId', 'mainAccountCode'),
+      ...validity,
+    ],
+    relations: [],
+  },
+  ObjectClass: {
+    name: 'ObjectClass',
+    table: 'object_class',
+    // The fixture's object classes are keyed by their code ("252"), and a balance names its object class by it.
+    key: 'objectClass',
+    scalars: [s('id', 'int'), ...text('objectClass', 'maxObjectClassName', 'directOrReimbursable', 'label'), ...validity],
+    relations: [],
+  },
+  Submission: {
+    name: 'Submission',
+    table: 'submission_attributes',
+    scalars: [
+      s('id', 'int', ['submission_id']),
+      s('brokerSubmissionId', 'int'),
+      s('usaspendingUpdate', 'date'),
+      ...text('cgacCode', 'submittingAgency', 'submitterName'),
+      { ...s('submissionModification', 'boolean'), required: false },
+      s('versionNumber', 'int'),
+      ...reported,
+    ],
+    relations: [],
+  },
+};
 
 /** The whitelist of filterable, sortable and groupable fields per model, and the relations paths may cross. */
 export const models: Record<ModelName, ModelDef> = {
@@ -154,6 +310,7 @@ export const models: Record<ModelName, ModelDef> = {
     ],
     relations: [],
   },
+  ...accountModels,
 };
 
 export interface ResolvedPath {
@@ -212,7 +369,8 @@ export function resolvePath(root: ModelName, raw: unknown, inputPath: (string | 
 export function relationKey(path: ResolvedPath): ResolvedPath {
   if (path.scalar) return path;
   const model = models[path.relations[path.relations.length - 1]!.target];
-  return { path: `${path.path}.id`, relations: path.relations, scalar: model.scalars.find((sc) => sc.name === 'id')!, model };
+  const key = model.key ?? 'id';
+  return { path: `${path.path}.${key}`, relations: path.relations, scalar: model.scalars.find((sc) => sc.name === key)!, model };
 }
 
 /** Renders ["filter", "and", 2, "field"] as "filter.and[2].field". */

@@ -12,6 +12,7 @@ import {
   awardInclude,
   clampPage,
   countRows,
+  delegate,
   listRows,
   locationAutocomplete,
   prepareList,
@@ -23,7 +24,7 @@ import {
   type TotalsRequest,
 } from '../query/queries.js';
 import { loadRequest, saveRequest } from '../query/saved.js';
-import { awardJson, defaultAwardFields, defaultTransactionFields, shape, transactionJson, type Json, type Shape } from './serialize.js';
+import { awardAccountInclude, awardJson, defaultAwardFields, defaultTransactionFields, shape, transactionJson, type Json, type Shape } from './serialize.js';
 import { downloadFileName, ensureDownload, openDownload } from './download.js';
 
 type Input = { body: Record<string, unknown>; query: Record<string, string> };
@@ -109,44 +110,67 @@ async function listRequest(input: Input, endpoint: string): Promise<StoredList> 
   };
 }
 
-function listHandler(root: RootModel, endpoint: string) {
+/** How the v1 routes of one model read and write its rows. */
+export interface RestModel {
+  root: RootModel;
+  /** What a list row loads; `verbose` lists and the detail route load `detailInclude` when there is one. */
+  include: object;
+  detailInclude?: object;
+  toJson(row: Record<string, unknown>): Record<string, Json>;
+  /** The fields a list shows without `fields` or `verbose`; null for every field. */
+  defaults: string[] | null;
+  /** A condition every row of the route meets (the balances list shows each fiscal year's final balances). */
+  where?: Record<string, unknown>;
+  /** What the detail route's 404 calls a row. */
+  noun: string;
+}
+
+function shaped(model: RestModel, row: Record<string, unknown>, options: Shape): Record<string, Json> {
+  const json = model.toJson(row);
+  return shape(json, options, model.defaults ?? Object.keys(json));
+}
+
+export function listHandler(model: RestModel, endpoint: string) {
   return (c: Context) =>
     guarded(c, async () => {
       const input = await readInput(c);
       const stored = await listRequest(input, endpoint);
       const paging = clampPage(pick(input, 'page'), pick(input, 'limit'));
-      const list = await prepareList(root, stored, paging, visibleDatasets(principalOf(c)));
-      const extra = root === 'Award' && stored.verbose ? { include: awardDetailInclude } : {};
-      const [{ rows, hasNextPage, hasPreviousPage }, count] = await Promise.all([listRows(list, extra), countRows(list)]);
+      const list = await prepareList(model.root, stored, paging, visibleDatasets(principalOf(c)));
+      if (model.where) list.where = { AND: [list.where, model.where] };
+      const include = stored.verbose ? model.detailInclude ?? model.include : model.include;
+      const [{ rows, hasNextPage, hasPreviousPage }, count] = await Promise.all([listRows(list, { include }), countRows(list)]);
       const req = await saveRequest(endpoint, stored);
-      const toJson = root === 'Award' ? awardJson : transactionJson;
-      const defaults = root === 'Award' ? defaultAwardFields : defaultTransactionFields;
       return c.json({
         page_metadata: { count, page: paging.page, has_next_page: hasNextPage, has_previous_page: hasPreviousPage, ...pageLinks(c, paging.page, hasNextPage, req) },
         req,
-        results: rows.map((row) => shape(toJson(row), stored, defaults)),
+        results: rows.map((row) => shaped(model, row, stored)),
       });
     });
 }
 
-/** What an award's detail (and a verbose list) shows beyond a list row: its latest transaction. */
-const awardDetailInclude = { ...awardInclude, latestTransaction: { include: awardInclude } } as const;
+/** What an award's detail (and a verbose list) shows beyond a list row: its latest transaction and financial accounts. */
+const awardDetailInclude = {
+  ...awardInclude,
+  latestTransaction: { include: awardInclude },
+  awardAccounts: { include: awardAccountInclude, orderBy: { id: 'asc' } },
+} as const;
 
-/** One award or transaction; upstream's tests also POST here (with `fields` or `verbose`, which detail ignores). */
-function detailHandler(root: RootModel) {
+const awardModel: RestModel = { root: 'Award', include: awardInclude, detailInclude: awardDetailInclude, toJson: awardJson, defaults: defaultAwardFields, noun: 'award' };
+const transactionModel: RestModel = { root: 'Transaction', include: transactionInclude, toJson: transactionJson, defaults: defaultTransactionFields, noun: 'transaction' };
+
+/** One row by id, every field; upstream's tests also POST here (with `fields` or `verbose`, which detail ignores). */
+export function detailHandler(model: RestModel) {
   return (c: Context) =>
     guarded(c, async () => {
       const raw = c.req.param('id') ?? '';
       const id = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
-      if (!Number.isInteger(id)) throw notFound(`No ${root.toLowerCase()} with id "${raw.slice(0, 40)}"`);
+      if (!Number.isInteger(id)) throw notFound(`No ${model.noun} with id "${raw.slice(0, 40)}"`);
       const where = { id, dataset: { is: visibleDatasets(principalOf(c)) } };
-      const row =
-        root === 'Award'
-          ? await db.award.findFirst({ where, include: awardDetailInclude })
-          : await db.transaction.findFirst({ where, include: transactionInclude });
-      if (!row) throw notFound(`No ${root.toLowerCase()} with id ${id}`);
+      const row = await delegate(model.root).findFirst({ where, include: model.detailInclude ?? model.include });
+      if (!row) throw notFound(`No ${model.noun} with id ${id}`);
       const input = await readInput(c);
-      const json = root === 'Award' ? awardJson(row) : transactionJson(row);
+      const json = model.toJson(row);
       return c.json(shape(json, { fields: Object.keys(json), exclude: listOption(pick(input, 'exclude'), 'exclude') ?? null }, []));
     });
 }
@@ -197,7 +221,7 @@ async function totalsRequest(input: Input, endpoint: string): Promise<StoredTota
   };
 }
 
-function totalsHandler(root: RootModel, endpoint: string) {
+export function totalsHandler(root: RootModel, endpoint: string) {
   return (c: Context) =>
     guarded(c, async () => {
       const input = await readInput(c);
@@ -224,7 +248,7 @@ function totalsHandler(root: RootModel, endpoint: string) {
     });
 }
 
-function autocompleteHandler(root: RootModel) {
+export function autocompleteHandler(model: RestModel) {
   return (c: Context) =>
     guarded(c, async () => {
       const { body } = await readInput(c);
@@ -239,7 +263,7 @@ function autocompleteHandler(root: RootModel) {
         throw badInput(`Invalid mode, autocomplete modes are 'contains', 'startswith', but got ${String(body.mode).slice(0, 40)}`, ['mode']);
       }
       if (typeof body.value !== 'string' && typeof body.value !== 'number') throw badInput('value must be a text or a number', ['value']);
-      const result = await autocomplete(root, {
+      const result = await autocomplete(model.root, {
         fields: body.fields as string[],
         value: String(body.value),
         mode,
@@ -247,7 +271,7 @@ function autocompleteHandler(root: RootModel) {
         filter: parseRestFilters(body.filters),
         dataset: typeof body.dataset === 'string' ? body.dataset : null,
       }, visibleDatasets(principalOf(c)));
-      const matched = bool(body.matched_objects) ? await matchedObjects(root, result.ids) : null;
+      const matched = bool(body.matched_objects) ? await matchedObjects(model, result.ids) : null;
       const keys = answerOrder(body.fields as string[], matched !== null);
       return c.json({
         results: Object.fromEntries(keys.map((key) => [key, result.results[key]])),
@@ -269,14 +293,10 @@ function answerOrder(fields: string[], matched: boolean): string[] {
 }
 
 /** The matched rows of every field, read in one query, as REST objects per field. */
-async function matchedObjects(root: RootModel, ids: Record<string, number[]>): Promise<Record<string, Json[]>> {
+async function matchedObjects(model: RestModel, ids: Record<string, number[]>): Promise<Record<string, Json[]>> {
   const all = [...new Set(Object.values(ids).flat())];
-  const rows: Record<string, unknown>[] =
-    root === 'Award'
-      ? await db.award.findMany({ where: { id: { in: all } }, include: awardInclude })
-      : await db.transaction.findMany({ where: { id: { in: all } }, include: transactionInclude });
-  const toJson = root === 'Award' ? awardJson : transactionJson;
-  const byId = new Map(rows.map((row) => [row.id as number, toJson(row) as Json]));
+  const rows = await delegate(model.root).findMany({ where: { id: { in: all } }, include: model.include });
+  const byId = new Map(rows.map((row) => [row.id as number, model.toJson(row) as Json]));
   return Object.fromEntries(Object.entries(ids).map(([field, list]) => [field, list.flatMap((id) => byId.get(id) ?? [])]));
 }
 
@@ -338,7 +358,11 @@ function fileHandler(c: Context) {
   });
 }
 
-function both(app: Hono, method: 'get' | 'post', path: string, handler: (c: Context) => Promise<Response>) {
+export function postOnly(c: Context): Promise<Response> {
+  return Promise.resolve(c.json({ message: 'Autocomplete requests are POST only' }, 405));
+}
+
+export function both(app: Hono, method: 'get' | 'post', path: string, handler: (c: Context) => Promise<Response>) {
   app[method](path, handler);
   app[method](path.replace(/\/$/, ''), handler);
 }
@@ -346,9 +370,9 @@ function both(app: Hono, method: 'get' | 'post', path: string, handler: (c: Cont
 /** USAspending v1 compatible routes over the same query layer as the GraphQL schema. */
 export function registerAwardsRoutes(app: Hono): void {
   const routes: [string, (c: Context) => Promise<Response>][] = [
-    ['/api/v1/awards/', listHandler('Award', 'awards')],
+    ['/api/v1/awards/', listHandler(awardModel, 'awards')],
     ['/api/v1/awards/total/', totalsHandler('Award', 'awards.total')],
-    ['/api/v1/transactions/', listHandler('Transaction', 'transactions')],
+    ['/api/v1/transactions/', listHandler(transactionModel, 'transactions')],
     ['/api/v1/transactions/total/', totalsHandler('Transaction', 'transactions.total')],
     ['/api/v1/references/locations/geocomplete/', geocompleteHandler],
     ['/api/v1/download/awards/', downloadHandler],
@@ -357,13 +381,13 @@ export function registerAwardsRoutes(app: Hono): void {
     both(app, 'get', path, handler);
     both(app, 'post', path, handler);
   }
-  both(app, 'post', '/api/v1/awards/autocomplete/', autocompleteHandler('Award'));
-  both(app, 'post', '/api/v1/transactions/autocomplete/', autocompleteHandler('Transaction'));
-  both(app, 'get', '/api/v1/awards/autocomplete/', (c) => Promise.resolve(c.json({ message: 'Autocomplete requests are POST only' }, 405)));
+  both(app, 'post', '/api/v1/awards/autocomplete/', autocompleteHandler(awardModel));
+  both(app, 'post', '/api/v1/transactions/autocomplete/', autocompleteHandler(transactionModel));
+  both(app, 'get', '/api/v1/awards/autocomplete/', postOnly);
   app.get('/api/v1/download/files/:name', fileHandler);
   for (const method of ['get', 'post'] as const) {
-    both(app, method, '/api/v1/awards/:id/', detailHandler('Award'));
-    both(app, method, '/api/v1/transactions/:id/', detailHandler('Transaction'));
+    both(app, method, '/api/v1/awards/:id/', detailHandler(awardModel));
+    both(app, method, '/api/v1/transactions/:id/', detailHandler(transactionModel));
   }
 }
 

@@ -1,5 +1,6 @@
 import { fixedDecimal } from '../../shared/exact.js';
 import { fiscalYearOf } from '../../shared/fiscal.js';
+import { models, toSnake, type ModelName, type ScalarType } from '../query/registry.js';
 
 type Row = Record<string, unknown> | null | undefined;
 export type Json = null | string | number | boolean | Json[] | { [key: string]: Json };
@@ -13,7 +14,7 @@ export function day(value: unknown): string | null {
   return value instanceof Date ? value.toISOString().slice(0, 10) : null;
 }
 
-function stamp(value: unknown): string | null {
+export function stamp(value: unknown): string | null {
   return value instanceof Date ? value.toISOString() : null;
 }
 
@@ -116,6 +117,8 @@ export function awardJson(row: Record<string, unknown>): Record<string, Json> {
     recipient: recipientJson(row.recipient as Row),
     place_of_performance: locationJson(row.placeOfPerformance as Row),
     latest_submission: (row.latestSubmissionId as number | null) ?? null,
+    // Upstream's award serializer of the fixture's day nested the award's financial accounts (`financial_set`).
+    ...(row.awardAccounts === undefined ? {} : { financial_set: (row.awardAccounts as Record<string, unknown>[]).map((account) => shape(awardAccountJson(account), {}, defaultAwardAccountFields)) }),
     // Read only where the query loaded it (award detail, verbose lists); nested, it has the default fields.
     ...(row.latestTransaction === undefined
       ? {}
@@ -211,3 +214,84 @@ export function shape(object: Record<string, Json>, options: Shape, defaults: st
   }
   return out;
 }
+
+// ---------------------------------------------------------------- financial accounts
+
+function scalarJson(type: ScalarType, value: unknown): Json {
+  switch (type) {
+    case 'decimal':
+      return money(value);
+    case 'date':
+      return day(value);
+    case 'datetime':
+      return stamp(value);
+    default:
+      return (value as Json | undefined) ?? null;
+  }
+}
+
+/**
+ * A row as upstream's serializers with `fields = '__all__'` wrote it: every registry field under its REST name (the
+ * first alias, such as `treasury_account_identifier` for a TAS id), each relation as the key of the related row.
+ */
+export function rowJson(model: ModelName, row: Record<string, unknown>): Record<string, Json> {
+  const def = models[model];
+  const out: Record<string, Json> = {};
+  for (const scalar of def.scalars) out[scalar.aliases?.[0] ?? scalar.column] = scalarJson(scalar.type, row[scalar.name]);
+  for (const relation of def.relations) {
+    const key = models[relation.target].key;
+    const related = row[relation.name] as Row;
+    out[relation.aliases?.[0] ?? toSnake(relation.name)] = key ? ((related?.[key] as Json | undefined) ?? null) : ((row[`${relation.name}Id`] as number | null) ?? null);
+  }
+  return out;
+}
+
+/** Object classes are named by their code, which lives on the related row. */
+const categoryInclude = { objectClass: true } as const;
+export const treasuryAccountInclude = {
+  federalAccount: true,
+  accountBalances: { orderBy: { id: 'asc' } },
+  categoryBalances: { include: categoryInclude, orderBy: { id: 'asc' } },
+} as const;
+export const awardAccountInclude = { ...categoryInclude, treasuryAccount: { include: { federalAccount: true } } } as const;
+export { categoryInclude };
+
+const rows = (value: unknown) => (Array.isArray(value) ? (value as Record<string, unknown>[]) : []);
+
+/** A TAS with its federal account and, where loaded, its balances (`account_balances`, `program_balances`). */
+export function treasuryAccountJson(row: Record<string, unknown>): Record<string, Json> {
+  const federal = row.federalAccount as Row;
+  return {
+    ...rowJson('TreasuryAccount', row),
+    federal_account: federal ? rowJson('FederalAccount', federal) : null,
+    ...(row.accountBalances === undefined ? {} : { account_balances: rows(row.accountBalances).map((balance) => rowJson('AccountBalance', balance)) }),
+    ...(row.categoryBalances === undefined ? {} : { program_balances: rows(row.categoryBalances).map((balance) => rowJson('CategoryBalance', balance)) }),
+  };
+}
+
+/** A TAS nested under a financial account of an award: what upstream's TAS shows on an `awards` path. */
+export const defaultAwardTreasuryAccountFields = [
+  'treasury_account_identifier', 'tas_rendering_label', 'account_title', 'reporting_agency_id', 'reporting_agency_name', 'federal_account',
+];
+
+export function awardAccountJson(row: Record<string, unknown>): Record<string, Json> {
+  const account = row.treasuryAccount as Record<string, unknown> | null | undefined;
+  return {
+    ...rowJson('AwardAccount', row),
+    treasury_account: account ? shape(treasuryAccountJson(account), {}, defaultAwardTreasuryAccountFields) : null,
+  };
+}
+
+/** Upstream's `get_default_fields` of each financial-account model that has one (the others show every field). */
+export const defaultTreasuryAccountFields = [
+  'treasury_account_identifier', 'tas_rendering_label', 'federal_account', 'allocation_transfer_agency_id', 'agency_id',
+  'beginning_period_of_availability', 'ending_period_of_availability', 'availability_type_code', 'main_account_code',
+  'sub_account_code', 'account_title', 'reporting_agency_id', 'reporting_agency_name', 'budget_bureau_code', 'budget_bureau_name',
+  'fr_entity_code', 'fr_entity_description', 'budget_function_code', 'budget_function_title', 'budget_subfunction_code',
+  'budget_subfunction_title', 'account_balances', 'program_balances',
+];
+export const defaultAwardAccountFields = [
+  'financial_accounts_by_awards_id', 'award', 'treasury_account', 'transaction_obligations', 'object_class', 'program_activity_code',
+  'program_activity_name', 'piid', 'fain', 'uri', 'gross_outlay_amount_by_award_cpe', 'gross_outlay_amount_by_award_fyb',
+  'certified_date', 'last_modified_date',
+];

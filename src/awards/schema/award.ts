@@ -6,9 +6,27 @@ import { fiscalYearOf } from '../../shared/fiscal.js';
 import { AwardFilter } from './inputs/filter.js';
 import { orderByInput } from './inputs/fields.js';
 import { visibleRow } from './lib/node.js';
-import { transactionsOf } from './lib/transactions.js';
+import { awardAccountsOf, transactionsOf } from './lib/transactions.js';
+import { AwardAccountRef } from './accounts.js';
 import { TransactionRef } from './transaction.js';
 import { listLimits, reqOf, resolveList, type ListConnection } from './lib/requests.js';
+
+type ChildrenOf = typeof transactionsOf | typeof awardAccountsOf;
+
+/** A connection of an award's own rows (transactions, financial accounts), paged in memory per award. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function children(t: any, type: unknown, of: ChildrenOf, description: string, name: string, noun: string) {
+  return t.connection(
+    {
+      type,
+      description,
+      args: { offset: t.arg.int({ required: false, description: 'Rows to skip (after `after`), for page-number UIs.' }) },
+      resolve: (award: { id: number }, args: object, ctx: never, info: never) => of(award.id, args, ctx, info) as never,
+    },
+    { name: `Award${name}Connection`, description: `A page of the ${noun}s of one award (100 by default, at most 500).` },
+    { name: `Award${name}Edge`, description: `A ${noun} of the award and its cursor.` },
+  );
+}
 
 export const AwardRef = builder.prismaNode('Award', {
   description: 'A federal award (contract, grant, loan, direct payment, ...): the summary of its transactions.',
@@ -43,15 +61,14 @@ export const AwardRef = builder.prismaNode('Award', {
     recipient: t.relation('recipient', { nullable: true, description: 'Who receives the award.' }),
     placeOfPerformance: t.relation('placeOfPerformance', { nullable: true, description: 'Where the work is done.' }),
     parentAward: t.relation('parentAward', { nullable: true, description: 'The award this one is ordered under (an IDV), if any.' }),
-    transactions: t.connection(
-      {
-        type: TransactionRef,
-        description: 'The transactions of this award, latest action first.',
-        args: { offset: t.arg.int({ required: false, description: 'Rows to skip (after `after`), for page-number UIs.' }) },
-        resolve: (award, args, ctx, info) => transactionsOf(award.id, args, ctx, info) as never,
-      },
-      { name: 'AwardTransactionConnection', description: 'A page of the transactions of one award (100 by default, at most 500).' },
-      { name: 'AwardTransactionEdge', description: 'A transaction of the award and its cursor.' },
+    transactions: children(t, TransactionRef, transactionsOf, 'The transactions of this award, latest action first.', 'Transaction', 'transaction'),
+    financialAccounts: children(
+      t,
+      AwardAccountRef,
+      awardAccountsOf,
+      "The award's obligations and outlays by Treasury account (REST `financial_set`), in id order.",
+      'FinancialAccount',
+      'financial account',
     ),
   }),
 });

@@ -5,7 +5,7 @@ import type { PageWindow } from '../../shared/connection.js';
 import { ExactNumber } from '../../shared/exact.js';
 import { fieldSql } from './filter.js';
 import { resolveDrilldown, type Column } from './drilldown.js';
-import { resolveAggregate, resolveDimension, type CubeAggregate, type CubeAttribute, type CubeMeasure, type CubeModel } from './model.js';
+import { aggregateFunctions, resolveAggregate, resolveDimension, type CubeAggregate, type CubeAttribute, type CubeMeasure, type CubeModel } from './model.js';
 import { buildScope, jsonValue, type CutEcho, type Ordering, type Row, type Selection } from './scope.js';
 import type { ParsedOrder } from './grammar.js';
 
@@ -134,9 +134,14 @@ function orderPlan(model: CubeModel, columns: Column[], args: AggregateArgs, mea
 export function aggregatePlan(model: CubeModel, args: AggregateArgs, checkPage: () => void = () => undefined): AggregatePlan {
   const scope = buildScope(model, args);
   checkPage();
-  const requested = (args.aggregates ?? model.aggregates.map((a) => a.ref)).map((ref, i) =>
-    resolveAggregate(model, ref, `Invalid aggregate: '${ref}'`, ['aggregates', i]),
-  );
+  const requested = (args.aggregates ?? model.aggregates.map((a) => a.ref)).map((ref, i) => {
+    if (ref !== '_count' && !ref.includes('.') && model.measuresByName.has(ref)) {
+      // babbage names every aggregate in full: a bare measure is not one of its aggregates, in any dialect.
+      const spellings = aggregateFunctions.map((fn) => `'${ref}.${fn}'`).join(', ');
+      throw badInput(`Invalid aggregate: '${ref}' is a measure; name an aggregate of it: ${spellings}`, ['aggregates', i]);
+    }
+    return resolveAggregate(model, ref, `Invalid aggregate: '${ref}'`, ['aggregates', i]);
+  });
   const aggregates = requested.filter((a, i) => requested.findIndex((b) => b.ref === a.ref) === i);
   const columns = resolveDrilldown(scope, args.drilldown ?? [], 'drilldown');
   const measures = new MeasureColumns();

@@ -183,7 +183,10 @@ export const Cube = builder.prismaNode('Dataset', {
           '(the level below the deepest level fixed by the cut) or a date attribute with `@year`, `@quarter`, `@month` or `@fy`.',
         args: {
           drilldown: t.arg.stringList({ required: false, description: 'Refs to group by; one cell for the whole selection when omitted.' }),
-          aggregates: t.arg.stringList({ required: false, description: 'Aggregate refs (`_count`, `<measure>.<function>`); the defaults when omitted.' }),
+          aggregates: t.arg.stringList({
+            required: false,
+            description: 'Aggregate refs (`_count`, `<measure>.<function>` such as `amount.sum`); the defaults when omitted. A bare measure (`amount`) is refused with BAD_USER_INPUT, as babbage refuses it.',
+          }),
           ...selectionArgs(t.arg),
         },
         resolve: async (cube, args, ctx) => {

@@ -2,7 +2,8 @@ import { builder } from '../../../builder.js';
 import { orderInput } from '../../../shared/order.js';
 import { enumName, fieldPaths, models, type FieldPath } from '../../query/registry.js';
 
-export type RootModel = 'Award' | 'Transaction';
+/** The models GraphQL lists with typed filters and orderBy. */
+export type RootModel = 'Award' | 'Transaction' | 'TreasuryAccount' | 'FederalAccount';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyRef = any;

@@ -5,10 +5,10 @@ import type { Context } from '../../../context.js';
 import { stripLocations } from '../../../shared/filter/ast.js';
 import { resolveConnection, type ConnectionArgs, type ConnectionResult } from '../../../shared/connection.js';
 import { requestMemo } from '../../../shared/loaders.js';
-import { buildWhere, compileOrder, delegate, requestScope, type ListRequest, type RootModel, type Scope } from '../../query/queries.js';
+import { buildWhere, compileOrder, delegate, requestScope, type ListRequest, type Scope } from '../../query/queries.js';
 import { loadRequest, saveRequest } from '../../query/saved.js';
 import { filterOf } from '../inputs/filter.js';
-import { orderEntries } from '../inputs/fields.js';
+import { orderEntries, type RootModel } from '../inputs/fields.js';
 
 /** The caller's dataset scope, made once per request so its dataset ids are resolved once (see datasetIds). */
 export function scopeOf(ctx: Context): Promise<Scope> {
