@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { app } from '../helpers.js';
+import { graphql } from '../gql/index.js';
+import { app, errorCodes, execute } from '../helpers.js';
 import { cofog1Rows, counted, craRows, exactSum, hasWords, ukRows } from './v2-samples.js';
 
 // OpenSpending v2's REST resources and full-text search over the bundled samples `cra` (babbage's test cube) and
@@ -246,5 +247,62 @@ describe('GET /api/2/search', () => {
     expect((await get('/api/2/search?dataset=cra&order=amount:sideways')).status).toBe(400);
     const jsonp = await get('/api/2/search?dataset=nope&callback=cb');
     expect(jsonp.text).toBe('cb({\n  "errors": [\n    "no dataset with name \\"nope\\""\n  ]\n});');
+  });
+});
+
+describe('GraphQL text search', () => {
+  it('Cube.facts(filter: {search}) matches every word over the whole fact, or over the fields named', async () => {
+    const expected = craRows.filter((r) => hasWords(r, ['ministry', 'justice'])).length;
+    const result = await execute(
+      graphql(`
+        query CubeTextSearch($filter: CubeFilter) {
+          cube(name: "cra") {
+            facts(filter: $filter, first: 100) {
+              totalCount
+              nodes { entryId data }
+            }
+          }
+        }
+      `),
+      { filter: { search: { text: 'Ministry of Justice' } } },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.cube!.facts.totalCount).toBe(expected);
+    const scoped = await execute(
+      graphql(`
+        query CubeFieldSearch($filter: CubeFilter) {
+          cube(name: "cra") { facts(filter: $filter, first: 0) { totalCount } }
+        }
+      `),
+      { filter: { and: [{ search: { text: 'justice', fields: ['from.label'] } }, { field: 'region', equals: 'SCOTLAND' }] } },
+    );
+    expect(scoped.data!.cube!.facts.totalCount).toBe(craRows.filter((r) => /justice/i.test(r.from_label!) && r.region === 'SCOTLAND').length);
+    const unknown = await execute(
+      graphql(`query CubeBadSearch($filter: CubeFilter) { cube(name: "cra") { facts(filter: $filter) { totalCount } } }`),
+      { filter: { search: { text: 'x', fields: ['nope'] } } },
+    );
+    expect(errorCodes(unknown)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('Query.factSearch searches across cubes with the /api/2/search syntax; each fact names its cube and entry id', async () => {
+    const result = await execute(
+      graphql(`
+        query FactSearch($q: String, $cubes: [String!]) {
+          factSearch(q: $q, cubes: $cubes, first: 5) {
+            totalCount
+            nodes { entryId cube { name } data }
+          }
+        }
+      `),
+      { q: 'region:SCOTLAND OR region:scotland', cubes: ['cra', 'ukgov-finances-cra'] },
+    );
+    expect(result.errors).toBeUndefined();
+    const expected = craRows.filter((r) => r.region === 'SCOTLAND').length + ukRows.filter((r) => r.region_name === 'scotland').length;
+    expect(result.data!.factSearch.totalCount).toBe(expected);
+    const rest = await get('/api/2/search?dataset=cra|ukgov-finances-cra&q=region:SCOTLAND%20OR%20region:scotland&pagesize=5');
+    expect(result.data!.factSearch.nodes.map((n) => n.entryId)).toEqual(rest.body.results.map((e: Data) => e.id));
+    expect(result.data!.factSearch.nodes[0]!.cube.name).toBe('cra');
+    const missing = await execute(graphql(`query FactSearchMissing { factSearch(cubes: ["nope"]) { totalCount } }`));
+    expect(errorCodes(missing)).toEqual(['NOT_FOUND']);
   });
 });

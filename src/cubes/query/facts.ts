@@ -13,6 +13,8 @@ export interface FactsArgs extends Selection, Ordering {
 /** One fact: its row id, its position in the source and the requested fields keyed by ref. */
 export interface FactRow {
   id: bigint;
+  /** Name of the cube the fact belongs to. */
+  cube: string;
   rowNumber: number;
   data: Row;
 }
@@ -83,7 +85,7 @@ export function factsPlan(model: CubeModel, args: FactsArgs, checkPage: () => vo
       const rows = await db.$queryRaw<{ id: bigint | number; row_number: number; data: Record<string, unknown> }[]>`
         SELECT f.id, f.row_number, f.data FROM fact f
         WHERE ${scope.where} ORDER BY ${Prisma.join(orderSql)} LIMIT ${limit} OFFSET ${offset}`;
-      return rows.map((row) => ({ id: BigInt(row.id), rowNumber: Number(row.row_number), data: projectFact(fields, row.data) }));
+      return rows.map((row) => ({ id: BigInt(row.id), cube: model.name, rowNumber: Number(row.row_number), data: projectFact(fields, row.data) }));
     },
     count: async () => {
       const [row] = await db.$queryRaw<{ n: bigint | number }[]>`SELECT count(*) AS n FROM fact f WHERE ${scope.where}`;
