@@ -229,6 +229,14 @@ describe('GET /api/2/search', () => {
     expect(expanded.body.facets['to.name'][0][0]).toBe('society');
   });
 
+  it('category narrows the datasets searched when no dataset is named', async () => {
+    const budget = await get('/api/2/search?category=budget&pagesize=0&facet_field=dataset');
+    expect(budget.body.facets.dataset.map(([name]: [string]) => name)).not.toContain('cra');
+    const other = await get('/api/2/search?category=other&pagesize=0&facet_field=dataset');
+    expect(other.body.facets.dataset).toContainEqual(['cra', craRows.length]);
+    expect(other.body.facets.dataset).toContainEqual(['ukgov-finances-cra', ukRows.length]);
+  });
+
   it('order sorts by a measure; CSV drops stats and facets', async () => {
     const desc = await get('/api/2/search?dataset=cra&order=amount:desc&pagesize=3');
     expect(desc.body.results.map((e: Data) => e.amount)).toEqual(craRows.map((r) => Number(r.amount)).sort((a, b) => b - a).slice(0, 3));
