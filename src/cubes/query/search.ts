@@ -311,6 +311,7 @@ export function searchPlan(models: CubeModel[], request: SearchRequest): SearchP
       };
     },
     facet: async (name, { offset, limit }) => {
+      if (models.length === 0) return [];
       const resolved = resolveSearchField(models, name, 'facet_field');
       const value =
         resolved.kind === 'dataset'

@@ -165,13 +165,17 @@ const jsonOnly = (format: Format) => {
   if (format !== 'json') throw new UserError('NOT_FOUND', 'this resource is served as JSON only (.json)');
 };
 
-/** The format a resource path asks for: its `.json`/`.csv` suffix, else the Accept header (JSON unless CSV is preferred). */
-function formatOf(c: Context, last: string): { stem: string; format: Format } {
+/**
+ * The format a resource path asks for: its `.json`/`.csv` suffix, else the Accept header (whichever of CSV and the
+ * JSON types it names first); null for anything else, such as a browser asking for HTML, which is not served.
+ */
+function formatOf(c: Context, last: string): { stem: string; format: Format } | null {
   const suffix = /\.(json|csv)$/.exec(last);
   if (suffix) return { stem: last.slice(0, -suffix[0].length), format: suffix[1] as Format };
   const accept = c.req.header('accept') ?? '';
   const csvAt = accept.indexOf('text/csv');
   const jsonAt = Math.min(...['application/json', 'text/javascript', 'application/javascript'].map((t) => accept.indexOf(t)).filter((i) => i >= 0), Infinity);
+  if (csvAt < 0 && jsonAt === Infinity) return null;
   return { stem: last, format: csvAt >= 0 && csvAt < jsonAt ? 'csv' : 'json' };
 }
 
@@ -182,7 +186,9 @@ export function isV2ResourcePath(path: string): boolean {
 
 async function resource(c: Context, segments: string[]): Promise<Response | null> {
   const last = segments.pop()!;
-  const { stem, format } = formatOf(c, last);
+  const asked = formatOf(c, last);
+  if (!asked) return null;
+  const { stem, format } = asked;
   const parts = [...segments, stem];
   const base = origin(c);
   if (parts.length === 1 && parts[0] === 'datasets') return datasetList(c, format);
@@ -225,7 +231,7 @@ async function resource(c: Context, segments: string[]): Promise<Response | null
 async function resourceRoute(c: Context, next: () => Promise<void>): Promise<Response | void> {
   const path = new URL(c.req.url).pathname;
   if (!isV2ResourcePath(path)) return next();
-  if (path.length > 1 && path.endsWith('/')) {
+  if (path.length > 1 && path.endsWith('/') && formatOf(c, path.replace(/\/+$/, ''))) {
     const url = new URL(c.req.url);
     return c.redirect(`${path.replace(/\/+$/, '') || '/'}${url.search}`, 301);
   }
