@@ -83,7 +83,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => setTimeout(resolve, 1500));
-  process.env = savedEnv;
+  for (const key of ['SPENDGRAPH_LOAD_ALLOW_HOSTS', 'SPENDGRAPH_RETIRED_GRACE_SECONDS', 'SPENDGRAPH_LOAD_MAX_BYTES', 'SPENDGRAPH_LOAD_TIMEOUT_SECONDS']) {
+    if (savedEnv[key] === undefined) delete process.env[key];
+    else process.env[key] = savedEnv[key];
+  }
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
   await db.dataset.deleteMany({ where: { name: { in: [name, bdpName] } } });
