@@ -9,6 +9,7 @@ import { registerAwardsRoutes } from './awards/rest/routes.js';
 import { registerLoadingRoutes } from './catalog/rest/loading.js';
 import { registerCubesRoutes } from './cubes/rest/routes.js';
 import { isV2ResourcePath, registerV2Resources, registerV2Routes } from './cubes/rest/v2.js';
+import { registerExplorerRoutes } from './explore/routes.js';
 import { registerRecordsRoutes } from './records/rest/routes.js';
 import { cacheMaxAgeFromEnv, catalogVersion, createGraphQLHttpCache } from './shared/http-cache.js';
 import { isMigrated } from './startup.js';
@@ -67,6 +68,7 @@ export function createApp(options: AppOptions): Hono {
   registerRecordsRoutes(app);
   registerAwardsRoutes(app);
   registerV2Routes(app);
+  registerExplorerRoutes(app);
   registerV2Resources(app);
 
   app.notFound((c) => c.json({ message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));

@@ -81,7 +81,7 @@ export function edgeErrorBody(path: string, status: number, message: string): un
   if (path.startsWith('/api/3/')) return { status: 'error', message, context: {} };
   if (path.startsWith('/api/2/') || path === '/api/mytax') return { errors: [message] };
   // OpenSpending v2's REST resources at the root (`/datasets.json`, `/{dataset}/…`).
-  if (path !== '/' && !/^\/(api|graphql|healthz)(\/|$)/.test(path)) return { errors: [message] };
+  if (path !== '/' && !/^\/(api|graphql|healthz|explore)(\/|$)/.test(path)) return { errors: [message] };
   if (/^\/api\/(records|datasets|push)\//.test(path)) return { errorcode: status, error: message };
   if (/^\/api\/v[12]\//.test(path)) return { message };
   return { message, code: 'BAD_REQUEST' };

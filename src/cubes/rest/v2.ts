@@ -179,9 +179,9 @@ function formatOf(c: Context, last: string): { stem: string; format: Format } | 
   return { stem: last, format: csvAt >= 0 && csvAt < jsonAt ? 'csv' : 'json' };
 }
 
-/** Paths the v2 resources own: anything outside /api, /graphql and /healthz (checked in src/app.ts). */
+/** Paths the v2 resources own: anything outside /api, /graphql, /healthz and /explore (checked in src/app.ts). */
 export function isV2ResourcePath(path: string): boolean {
-  return path !== '/' && !/^\/(api|graphql|healthz)(\/|$)/.test(path);
+  return path !== '/' && !/^\/(api|graphql|healthz|explore)(\/|$)/.test(path);
 }
 
 async function resource(c: Context, segments: string[]): Promise<Response | null> {

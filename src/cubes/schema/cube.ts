@@ -266,7 +266,7 @@ builder.queryFields((t) => ({
               id: hit.factId,
               cube: hit.model.name,
               rowNumber: hit.rowNumber,
-              data: projectFact(allFactFields(hit.model), hit.data),
+              data: projectFact(allFactFields(hit.model), hit.data, hit.texts),
             })),
           plan.count,
         );
