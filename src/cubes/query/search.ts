@@ -5,11 +5,10 @@ import { Prisma } from '../../generated/prisma/client.js';
 import { limits } from '../../limits.js';
 import type { PageWindow } from '../../shared/connection.js';
 import { escapeLike } from '../../shared/like.js';
-import { aggregateNumber } from './aggregate.js';
 import { coerceValue, fieldSql, fieldTextSql, fieldType } from './filter.js';
 import type { CubeDimension, CubeModel, FieldRef } from './model.js';
 import type { Row } from './scope.js';
-import { factTextsSql } from './v2.js';
+import { ExactNumber, exactOf, factTextsSql } from './v2.js';
 
 /**
  * OpenSpending v2's full-text search over the facts of one or more cubes, on PostgreSQL full-text search: each fact's
@@ -298,16 +297,17 @@ export function searchPlan(models: CubeModel[], request: SearchRequest): SearchP
                count(*) - count(v.x) AS missing, sum(v.x * v.x)::text AS sum_of_squares, avg(v.x)::text AS mean,
                stddev_samp(v.x)::text AS stddev
         FROM (SELECT ${value} AS x FROM fact f WHERE ${where}) v`;
-      const n = (key: string) => (row?.[key] === null || row?.[key] === undefined ? null : aggregateNumber(row[key]));
+      // Exact decimal text from PostgreSQL, written into JSON as a number with every digit (see v2Json).
+      const n = (key: string) => exactOf(row?.[key]);
       return {
         min: n('min'),
         max: n('max'),
-        sum: n('sum') ?? 0,
+        sum: n('sum') ?? new ExactNumber('0'),
         count: Number(row?.count ?? 0),
         missing: Number(row?.missing ?? 0),
-        sumOfSquares: n('sum_of_squares') ?? 0,
+        sumOfSquares: n('sum_of_squares') ?? new ExactNumber('0'),
         mean: n('mean'),
-        stddev: n('stddev') ?? 0,
+        stddev: n('stddev') ?? new ExactNumber('0'),
       };
     },
     facet: async (name, { offset, limit }) => {
