@@ -9,6 +9,7 @@ import { registerAccountRoutes } from './awards/rest/accounts.js';
 import { registerAwardsRoutes } from './awards/rest/routes.js';
 import { registerLoadingRoutes } from './catalog/rest/loading.js';
 import { registerCubesRoutes } from './cubes/rest/routes.js';
+import { isV2ResourcePath, registerV2Resources, registerV2Routes } from './cubes/rest/v2.js';
 import { registerExplorerRoutes } from './explore/routes.js';
 import { registerRecordsRoutes } from './records/rest/routes.js';
 import { cacheMaxAgeFromEnv, catalogVersion, createGraphQLHttpCache } from './shared/http-cache.js';
@@ -38,6 +39,10 @@ export function createApp(options: AppOptions): Hono {
     app.use(path, openReads);
     app.use(path, guard);
   }
+  // OpenSpending v2's REST resources live at the root (`/datasets.json`, `/{dataset}/…`) and are read routes too.
+  for (const middleware of [edge, openReads, guard]) {
+    app.use('*', (c, next) => (isV2ResourcePath(c.req.path) ? middleware(c, next) : next()));
+  }
 
   app.get('/healthz', async (c) => {
     if (!isMigrated()) return c.json({ status: 'starting' }, 503);
@@ -64,7 +69,9 @@ export function createApp(options: AppOptions): Hono {
   registerRecordsRoutes(app);
   registerAwardsRoutes(app);
   registerAccountRoutes(app);
+  registerV2Routes(app);
   registerExplorerRoutes(app);
+  registerV2Resources(app);
 
   app.notFound((c) => c.json({ message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
 

@@ -79,7 +79,9 @@ export async function withErrorEnvelope(c: Context, envelope: ErrorEnvelope, wor
 export function edgeErrorBody(path: string, status: number, message: string): unknown {
   if (path.startsWith('/graphql')) return { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] };
   if (path.startsWith('/api/3/')) return { status: 'error', message, context: {} };
-  if (path.startsWith('/api/2/')) return { errors: [message] };
+  if (path.startsWith('/api/2/') || path === '/api/mytax') return { errors: [message] };
+  // OpenSpending v2's REST resources at the root (`/datasets.json`, `/{dataset}/…`).
+  if (path !== '/' && !/^\/(api|graphql|healthz|explore)(\/|$)/.test(path)) return { errors: [message] };
   if (/^\/api\/(records|datasets|push)\//.test(path)) return { errorcode: status, error: message };
   if (/^\/api\/v[12]\//.test(path)) return { message };
   return { message, code: 'BAD_REQUEST' };

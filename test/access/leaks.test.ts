@@ -6,6 +6,7 @@ import { createKey } from '../../src/access/keys.js';
 import { db } from '../../src/db.js';
 import { ingest } from '../../src/shared/ingest/index.js';
 import { accountModels } from '../awards/account-fixture.js';
+import { entryId } from '../../src/cubes/query/v2.js';
 import { app } from '../helpers.js';
 
 // One private dataset per family; every door must answer for it exactly as for a dataset that does not exist,
@@ -66,6 +67,13 @@ const lookups: Door[] = [
   { name: 'REST cube aggregate', path: `/api/3/cubes/${secret.cube}/aggregate?drilldown=cofog1` },
   { name: 'REST cube package', path: `/api/3/info/${secret.cube}/package` },
   { name: 'REST legacy aggregate', path: `/api/2/aggregate?dataset=${secret.cube}` },
+  { name: 'REST v2 dataset', path: `/${secret.cube}.json` },
+  { name: 'REST v2 model', path: `/${secret.cube}/model.json` },
+  { name: 'REST v2 dimensions', path: `/${secret.cube}/dimensions.json` },
+  { name: 'REST v2 dimension', path: `/${secret.cube}/cofog1.json` },
+  { name: 'REST v2 member', path: `/${secret.cube}/cofog1/04.json` },
+  { name: 'REST v2 entry', path: `/${secret.cube}/entries/${entryId(secret.cube, 1)}.json` },
+  { name: 'REST v2 search', path: `/api/2/search?dataset=${secret.cube}` },
   { name: 'REST records dataset', path: `/api/datasets/1.0/${secret.records}` },
   { name: 'REST records search', path: `/api/records/1.0/search?dataset=${secret.records}` },
   { name: 'REST record', path: `/api/datasets/1.0/${secret.records}/records/1` },
@@ -77,6 +85,7 @@ const lookups: Door[] = [
 const graphLookups: Door[] = [
   gql('GraphQL dataset', 'query($n: String!) { dataset(name: $n) { name } }', { n: secret.cube }),
   gql('GraphQL cube', 'query($n: String!) { cube(name: $n) { name } }', { n: secret.cube }),
+  gql('GraphQL fact search', 'query($n: String!) { factSearch(cubes: [$n]) { totalCount } }', { n: secret.cube }),
   gql('GraphQL records', 'query($n: String!) { records(dataset: $n) { totalCount } }', { n: secret.records }),
 ];
 
@@ -163,6 +172,12 @@ describe('a private dataset, to a caller who may not read it', () => {
     expect(await names()).not.toContain(secret.awards);
     const cubes = await (await call({ name: 'cubes', path: '/api/3/cubes' })).text();
     expect(cubes).not.toContain(secret.cube);
+    const v2 = await (await call({ name: 'v2 datasets', path: '/datasets.json' })).text();
+    expect(v2).not.toContain(secret.cube);
+    const facets = await (await call({ name: 'v2 search', path: '/api/2/search?pagesize=0&facet_field=dataset' })).text();
+    expect(facets).not.toContain(secret.cube);
+    const graphSearch = await (await call(gql('facts', '{ factSearch(first: 1000) { nodes { cube { name } } } }'))).text();
+    expect(graphSearch).not.toContain(secret.cube);
     const catalog = await (await call({ name: 'catalog', path: `/api/datasets/1.0/search?rows=1000&facet=publisher&facet=theme&facet=keyword` })).text();
     expect(catalog).not.toContain(secret.records);
     const anywhere = await (await call({ name: 'q', path: `/api/datasets/1.0/search?q=${marker}` })).json();

@@ -48,6 +48,13 @@ const routes = (name: string): Route[] => [
   { family: 'cubes', path: `/api/3/cubes/${name}/members/cofog1`, params: ['cut', 'order', 'page', 'pagesize', 'format'] },
   { family: 'cubes', path: `/api/3/cubes/${name}/aggregate`, params: ['cut', 'drilldown', 'aggregates', 'order', 'page', 'pagesize', 'format'] },
   { family: 'cubes', path: '/api/2/aggregate', params: ['dataset', 'cut', 'drilldown', 'measure', 'order', 'page', 'pagesize', 'format'] },
+  { family: 'cubes', path: '/api/2/search', params: ['dataset', 'q', 'filter', 'category', 'stats', 'order', 'page', 'pagesize', 'facet_field', 'facet_page', 'facet_pagesize', 'expand_facet_dimensions', 'format', 'callback'] },
+  { family: 'cubes', path: '/api/mytax', params: ['income', 'spending', 'smoker', 'drinker', 'driver', 'callback'] },
+  { family: 'cubes', path: '/datasets.json', params: ['territories', 'languages', 'category', 'callback'] },
+  { family: 'cubes', path: `/${name}.json`, params: ['callback'] },
+  { family: 'cubes', path: `/${name}/model.json`, params: [] },
+  { family: 'cubes', path: `/${name}/cofog1/${name}.csv`, params: [] },
+  { family: 'cubes', path: `/${name}/entries/${name}.json`, params: [] },
   { family: 'catalog', path: '/api/2/permissions', params: ['dataset'] },
   { family: 'records', path: '/api/records/1.0/search', params: ['dataset', 'q', 'rows', 'start', 'sort', 'facet', 'refine.feature_code', 'exclude.name', 'geofilter.distance', 'geofilter.polygon', 'fields', 'format', 'callback', 'disjunctive.feature_code'], post: 'form' },
   { family: 'records', path: '/api/records/1.0/analyze', params: ['dataset', 'q', 'x', 'y.s.func', 'y.s.expr', 'periodic', 'precision', 'maxpoints', 'sort', 'refine.feature_code'] },
@@ -154,6 +161,14 @@ const operations: { query: string; variables: fc.Arbitrary<Record<string, unknow
   {
     query: 'query($n: String!, $c: String, $f: CubeFilter, $d: [String!]) { cube(name: $n) { aggregate(cut: $c, filter: $f, drilldown: $d, first: 5) { totalCount } } }',
     variables: fc.record({ n: fc.oneof(cube, hostile), c: hostile, f: fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.record({ field: fc.constantFrom('cofog1.name', 'amount', 'time.year'), in: fc.array(hostile, { maxLength: 30 }) })), d: fc.jsonValue({ maxDepth: 2 }) }),
+  },
+  {
+    query: 'query($q: String, $c: [String!], $f: CubeFilter) { factSearch(q: $q, cubes: $c, first: 5) { totalCount } cube(name: "cra") { facts(filter: $f, first: 1) { totalCount } } }',
+    variables: fc.record({ q: hostile, c: fc.oneof(fc.array(cube, { maxLength: 3 }), fc.jsonValue({ maxDepth: 2 })), f: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ search: fc.record({ text: hostile, fields: fc.array(hostile, { maxLength: 3 }) }) })) }),
+  },
+  {
+    query: 'query($i: Float!, $s: Boolean) { taxShare(income: $i, smoker: $s) { tax explanation } }',
+    variables: fc.record({ i: fc.oneof(fc.double(), hostile), s: fc.jsonValue({ maxDepth: 1 }) }),
   },
   {
     query: 'query($f: AwardFilter) { awards(filter: $f, first: 3) { totalCount } }',

@@ -1,4 +1,5 @@
 import type { Tx } from '../../db.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import { jsonNumberText } from '../../shared/exact.js';
 import { IngestError } from '../../shared/ingest/types.js';
 
@@ -206,10 +207,17 @@ export async function writeFacts(
   return count;
 }
 
+/**
+ * The full-text document of the fact row aliased `f`: every value it holds, as English words (stemmed, stop words
+ * dropped) for the OpenSpending v2 search; the migration that added the column fills old rows the same way.
+ */
+const factSearchVector = Prisma.sql`to_tsvector('english', coalesce((SELECT string_agg(e.value, ' ') FROM jsonb_each_text(f.data) AS e), ''))`;
+
 async function insertFacts(tx: Tx, datasetId: number, batch: string[]): Promise<void> {
   await tx.$executeRaw`
-    INSERT INTO "fact" ("dataset_id", "row_number", "data")
-    SELECT ${datasetId}, f.row_number, f.data FROM jsonb_to_recordset(${`[${batch.join(',')}]`}::jsonb) AS f(row_number integer, data jsonb)`;
+    INSERT INTO "fact" ("dataset_id", "row_number", "data", "search")
+    SELECT ${datasetId}, f.row_number, f.data, ${factSearchVector}
+    FROM jsonb_to_recordset(${`[${batch.join(',')}]`}::jsonb) AS f(row_number integer, data jsonb)`;
 }
 
 const numberPattern = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;

@@ -14,6 +14,8 @@ export interface FactsArgs extends Selection, Ordering {
 /** One fact: its row id, its position in the source and the requested fields keyed by ref. */
 export interface FactRow {
   id: bigint;
+  /** Name of the cube the fact belongs to. */
+  cube: string;
   rowNumber: number;
   data: Row;
 }
@@ -99,6 +101,7 @@ export function factsPlan(model: CubeModel, args: FactsArgs, checkPage: () => vo
         WHERE ${scope.where} ORDER BY ${Prisma.join(orderSql)} LIMIT ${limit} OFFSET ${offset}`;
       return rows.map((row) => ({
         id: BigInt(row.id),
+        cube: model.name,
         rowNumber: Number(row.row_number),
         data: projectFact(fields, row.data, Object.fromEntries(measures.map((m, i) => [m.column, row[`m${i}`] as string | null]))),
       }));

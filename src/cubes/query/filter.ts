@@ -178,6 +178,11 @@ export function resolveFilter(model: CubeModel, node: FilterNode<string> | null)
   if (node.kind === 'not') return { kind: 'not', child: resolveFilter(model, node.child)!, at: node.at };
   if (node.kind !== 'cond') return { kind: node.kind, children: node.children.map((child) => resolveFilter(model, child)!), at: node.at };
   const at = node.at ?? ['filter'];
+  if (node.op === 'search') {
+    if (typeof node.value !== 'string' || node.value.trim() === '') throw badInput(`${pathText([...at, 'text'])}: give the words to search for`, [...at, 'text']);
+    const fields = node.fields.map((ref, i) => resolveField(model, ref, pathText([...at, 'fields', i]), [...at, 'fields', i], Infinity));
+    return { kind: 'cond', op: 'search', fields, value: node.value, at };
+  }
   const fieldAt = [...at.slice(0, -1), 'field'];
   const field = resolveField(model, node.fields[0]!, pathText(fieldAt), fieldAt, Infinity);
   const endAt = [...at, 'endField'];
@@ -281,6 +286,18 @@ function intersectSql(start: FieldRef, end: FieldRef, value: IntersectValue<stri
   return parts.length === 0 ? Prisma.sql`TRUE` : Prisma.sql`(${Prisma.join(parts, ' AND ')})`;
 }
 
+/**
+ * Every word of `text` (stemmed, stop words dropped) in the fact's full-text document, kept at load time and
+ * GIN-indexed; or, with fields, in the text of those fields. Text of stop words only constrains nothing.
+ */
+function searchSql(fields: FieldRef[], text: string): Prisma.Sql {
+  const query = Prisma.sql`plainto_tsquery('english', ${text})`;
+  const document = fields.length
+    ? Prisma.sql`to_tsvector('english', concat_ws(' ', ${Prisma.join(fields.map(fieldTextSql))}))`
+    : Prisma.sql`f.search`;
+  return Prisma.sql`(numnode(${query}) = 0 OR ${document} @@ ${query})`;
+}
+
 function conditionSql(condition: Condition<FieldRef>, fiscal: FiscalYearStart, indexed: IndexChoice): Prisma.Sql {
   const [field, end] = condition.fields as [FieldRef, FieldRef | undefined];
   const value = condition.value;
@@ -313,6 +330,8 @@ function conditionSql(condition: Condition<FieldRef>, fiscal: FiscalYearStart, i
     }
     case 'rangeIntersect':
       return intersectSql(field, end!, value as IntersectValue<string>, fiscal);
+    case 'search':
+      return searchSql(condition.fields, value as string);
     default:
       throw new Error(`unresolved operator ${condition.op}`);
   }

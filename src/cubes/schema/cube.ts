@@ -9,8 +9,10 @@ import type { Direction } from '../../shared/order.js';
 import { babbageModel } from '../rest/babbage.js';
 import { aggregatePlan, membersPlan, type AggregatePlan } from '../query/aggregate.js';
 import { cardinalities } from '../query/cardinality.js';
-import { factsPlan } from '../query/facts.js';
-import { cubeModelOf, cubeRow, primeCubes, type CubeAggregate as CubeAggregateShape } from '../query/model.js';
+import { allFactFields, factsPlan, projectFact } from '../query/facts.js';
+import { searchPlan } from '../query/search.js';
+import { categoryOf } from '../query/v2.js';
+import { cubeModel, cubeModelOf, cubeRow, primeCubes, type CubeAggregate as CubeAggregateShape } from '../query/model.js';
 import { maxPageSize, type Ordering, type Row, type Selection } from '../query/scope.js';
 import { CubeHierarchy, CubeMeasure, Dimension } from './dimension.js';
 import { CubeFilter, CubeOrderBy } from './inputs/filter.js';
@@ -215,7 +217,67 @@ export const Cube = builder.prismaNode('Dataset', {
   }),
 });
 
+builder.objectField(Fact, 'cube', (t) =>
+  t.field({
+    type: Cube,
+    description: 'The cube this fact belongs to.',
+    resolve: async (fact, _args, ctx) => {
+      const cube = await cubeRow(ctx, fact.cube);
+      if (!cube) throw notFound(`no cube named "${fact.cube}"`);
+      return cube;
+    },
+  }),
+);
+
+const CategoryEnum = builder.enumType('CubeCategory', {
+  description: 'OpenSpending’s dataset categories.',
+  values: {
+    BUDGET: { value: 'budget', description: 'Budgets: planned or approved amounts.' },
+    SPENDING: { value: 'spending', description: 'Transactional expenditure.' },
+    OTHER: { value: 'other', description: 'Anything else (and cubes that declare no category).' },
+  } as const,
+});
+
+/** The cubes a fact search covers: the named ones (each must be visible), else every visible cube of `category`. */
+async function searchedCubes(ctx: Parameters<typeof cubeModelOf>[0], names: readonly string[] | null | undefined, category: string | null | undefined) {
+  if (names?.length) return Promise.all(names.map((name) => cubeModel(ctx, name)));
+  const rows = await db.dataset.findMany({ where: { AND: [{ family: 'CUBE' }, visibleDatasets(ctx.principal)] }, orderBy: { id: 'asc' } });
+  return Promise.all(rows.filter((row) => !category || categoryOf(row) === category).map((row) => cubeModelOf(ctx, row)));
+}
+
 builder.queryFields((t) => ({
+  factSearch: t.connection(
+    {
+      type: Fact,
+      description:
+        'Facts of several cubes matching an OpenSpending full-text query (the engine of `/api/2/search`), in cube and ' +
+        'source order: words must all appear (English stems, stop words dropped), "phrases" in order, `field:value` ' +
+        'is exact, `field:[a TO b]` a range (`*` open), with AND, OR, NOT, +term and -term.',
+      args: {
+        q: t.arg.string({ required: false, description: 'The query; every fact when omitted or `*:*`.' }),
+        cubes: t.arg.stringList({ required: false, description: 'Cubes to search (each must exist); every cube the caller may see when omitted.' }),
+        category: t.arg({ type: CategoryEnum, required: false, description: 'Only cubes of this category (when `cubes` is omitted).' }),
+        offset: offsetArg(t.arg),
+      },
+      resolve: async (_root, args, ctx) => {
+        const plan = searchPlan(await searchedCubes(ctx, args.cubes, args.category), { q: args.q });
+        return resolveConnection(
+          args,
+          rowLimits,
+          async (window) =>
+            (await plan.hits(window)).map((hit) => ({
+              id: hit.factId,
+              cube: hit.model.name,
+              rowNumber: hit.rowNumber,
+              data: projectFact(allFactFields(hit.model), hit.data, hit.texts),
+            })),
+          plan.count,
+        );
+      },
+    },
+    { name: 'FactSearchConnection', description: 'Facts found by a search, a page at a time.' },
+    { name: 'FactSearchEdge', description: 'A fact found, with its cursor.' },
+  ),
   cubes: t.connection(
     {
       type: Cube,

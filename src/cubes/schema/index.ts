@@ -1,3 +1,4 @@
 import './dimension.js';
 import './results.js';
 import './cube.js';
+import './tax-share.js';

@@ -6,6 +6,7 @@ import type { CubeAggregate as CubeAggregateShape } from '../query/model.js';
 import { cubeModel, primeCubes } from '../query/model.js';
 import { allFactFields, projectFact, type FactRow } from '../query/facts.js';
 import type { Row } from '../query/scope.js';
+import { entryId } from '../query/v2.js';
 
 export const CubeAggregate = builder.objectRef<CubeAggregateShape>('CubeAggregate').implement({
   description: 'An aggregate a cube offers: `_count` or `<measure>.<function>`.',
@@ -52,12 +53,16 @@ export const Fact = builder.node(builder.objectRef<FactRow>('Fact'), {
     for (const row of rows) {
       const model = await cubeModel(ctx, row.dataset.name);
       const fact = stored.get(row.id);
-      facts.set(row.id, { id: row.id, rowNumber: row.rowNumber, data: projectFact(allFactFields(model), fact?.data ?? {}, fact?.numbers ?? {}) });
+      facts.set(row.id, { id: row.id, cube: model.name, rowNumber: row.rowNumber, data: projectFact(allFactFields(model), fact?.data ?? {}, fact?.numbers ?? {}) });
     }
     return ids.map((id) => facts.get(factKey(id) ?? -1n) ?? null);
   },
   fields: (t) => ({
     rowNumber: t.exposeInt('rowNumber', { description: 'Position of the row in its source, from 1.' }),
+    entryId: t.string({
+      description: 'OpenSpending v2’s id of this entry (40 hex characters, stable across reloads of the same file): `/{cube}/entries/{entryId}.json`.',
+      resolve: (fact) => entryId(fact.cube, fact.rowNumber),
+    }),
     data: t.field({
       type: 'JSON',
       description:

@@ -113,10 +113,22 @@ export function scalarFilterInput(
  * A field-ref filter for families whose fields differ per dataset: `{ and, or, not, field, <operator>: JSON … }`.
  * Text operators take strings, `fy` years; every other value is JSON of the field's type.
  */
-export function fieldRefFilterInput(name: string, options: { description: string; field: string; ops: readonly Operator[] }): AnyInputRef {
+export function fieldRefFilterInput(
+  name: string,
+  options: { description: string; field: string; ops: readonly Operator[]; search?: { description: string; fields: string } },
+): AnyInputRef {
   const ref: AnyInputRef = builder.inputRef<AnyInputRef>(name);
   const intersect = options.ops.includes('rangeIntersect')
     ? intersectInput(`${name}RangeIntersect`, 'JSON', 'String', 'Field holding the end of each interval.')
+    : undefined;
+  const search = options.search
+    ? builder.inputType(`${name}Search`, {
+        description: options.search.description,
+        fields: (t) => ({
+          text: t.string({ required: true, description: 'Words that must all appear (stemmed, ignoring case and stop words).' }),
+          fields: t.stringList({ required: false, description: options.search!.fields }),
+        }),
+      })
     : undefined;
   ref.implement({
     description: `${options.description} Every key given in one object must hold.`,
@@ -127,6 +139,7 @@ export function fieldRefFilterInput(name: string, options: { description: string
       not: t.field({ type: ref, required: false, description: 'This does not hold.' }),
       field: t.string({ required: false, description: options.field }),
       ...Object.fromEntries(options.ops.map((op) => [op, operatorField(t, op, 'JSON', intersect)])),
+      ...(search ? { search: t.field({ type: search, required: false, description: operators.search.description }) } : {}),
     }),
   });
   return ref;
@@ -207,7 +220,12 @@ export function fromFieldRefFilter(input: Input | null | undefined, at: InputPat
   if (!input) return null;
   const convert = (node: Input, where: InputPath, depth: number): FilterNode<string> | null => {
     const nodes = logical(node, where, depth, convert);
-    const ops = Object.keys(node).filter((key) => !logicalKeys.has(key) && key !== 'field' && given(node[key]));
+    if (given(node.search)) {
+      // A multi-field search names its fields itself (none: every value of the row).
+      const search = node.search as { text: string; fields?: string[] | null };
+      nodes.push({ kind: 'cond', op: 'search', fields: search.fields ?? [], value: search.text, at: [...where, 'search'] });
+    }
+    const ops = Object.keys(node).filter((key) => !logicalKeys.has(key) && key !== 'field' && key !== 'search' && given(node[key]));
     if (ops.length > 0 && !given(node.field)) fail(`operator ${ops.join(', ')} needs a field`, [...where, 'field']);
     if (ops.length === 0 && given(node.field)) fail(`field "${String(node.field)}" needs an operator`, [...where, 'field']);
     if (ops.length > 0) {

@@ -8,6 +8,10 @@ export const CubeFilter = fieldRefFilterInput('CubeFilter', {
     'are JSON of the field’s type (strings, numbers, "YYYY-MM-DD" dates, booleans); `not` keeps facts without a value.',
   field: 'The field ref the operators of this object test; unknown refs are an error listing the valid ones.',
   ops: cubeOperators,
+  search: {
+    description: 'A full-text search over the facts (English stems, the engine of OpenSpending’s /api/2/search).',
+    fields: 'Field refs to search; every value of the fact when omitted (the indexed full-text document).',
+  },
 });
 
 export const CubeOrderBy = orderInput(
