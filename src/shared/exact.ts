@@ -24,9 +24,16 @@ export function isExactNumber(value: unknown): value is LosslessNumber {
   return isLosslessNumber(value);
 }
 
-/** JSON text in which exact numbers are number literals with all their digits. */
-export function exactJson(body: unknown): string {
-  return stringify(body) ?? 'null';
+/** JSON text in which exact numbers are number literals with all their digits (indented by `indent` spaces if given). */
+export function exactJson(body: unknown, indent?: number): string {
+  return stringify(body, undefined, indent) ?? 'null';
+}
+
+/** Decimal text from the database (or a stored measure) as an exact number; null when it is missing or not a number. */
+export function exactNumberOf(text: unknown): ExactNumber | null {
+  if (text === null || text === undefined) return null;
+  const value = String(text);
+  return /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value) ? new ExactNumber(value) : null;
 }
 
 const jsonNumber = /^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/;

@@ -8,7 +8,8 @@ import { escapeLike } from '../../shared/like.js';
 import { coerceValue, fieldSql, fieldTextSql, fieldType } from './filter.js';
 import type { CubeDimension, CubeModel, FieldRef } from './model.js';
 import type { Row } from './scope.js';
-import { ExactNumber, exactOf, factTextsSql } from './v2.js';
+import { ExactNumber, exactNumberOf } from '../../shared/exact.js';
+import { factTextsSql } from './v2.js';
 
 /**
  * OpenSpending v2's full-text search over the facts of one or more cubes, on PostgreSQL full-text search: each fact's
@@ -297,8 +298,8 @@ export function searchPlan(models: CubeModel[], request: SearchRequest): SearchP
                count(*) - count(v.x) AS missing, sum(v.x * v.x)::text AS sum_of_squares, avg(v.x)::text AS mean,
                stddev_samp(v.x)::text AS stddev
         FROM (SELECT ${value} AS x FROM fact f WHERE ${where}) v`;
-      // Exact decimal text from PostgreSQL, written into JSON as a number with every digit (see v2Json).
-      const n = (key: string) => exactOf(row?.[key]);
+      // Exact decimal text from PostgreSQL, written into JSON as a number with every digit (see exactJson).
+      const n = (key: string) => exactNumberOf(row?.[key]);
       return {
         min: n('min'),
         max: n('max'),

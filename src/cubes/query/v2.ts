@@ -3,6 +3,7 @@ import { db } from '../../db.js';
 import { Prisma, type Dataset } from '../../generated/prisma/client.js';
 import type { CubeDimension, CubeModel } from './model.js';
 import type { Row } from './scope.js';
+import { ExactNumber, exactNumberOf } from '../../shared/exact.js';
 
 /**
  * The objects of OpenSpending's v2 API (datasets, dimensions, members, entries) built from the cube store, shared by
@@ -11,27 +12,6 @@ import type { Row } from './scope.js';
 
 export const v2Categories = ['budget', 'spending', 'other'] as const;
 export type V2Category = (typeof v2Categories)[number];
-
-/** A measure's exact decimal text, written into JSON as a number with every digit (see `v2Json`). */
-export class ExactNumber {
-  constructor(readonly text: string) {}
-}
-
-const exactMark = '\u0000spendgraph-exact-number:';
-const exactPattern = /"\\u0000spendgraph-exact-number:(-?[0-9.eE+-]+)"/g;
-
-/** JSON text in which ExactNumber values are numbers written as stored, never rounded through a float. */
-export function v2Json(value: unknown, indent?: number): string {
-  const text = JSON.stringify(value, (_key, v) => (v instanceof ExactNumber ? `${exactMark}${v.text}` : v), indent);
-  return text.replace(exactPattern, '$1');
-}
-
-/** A stored measure value as an exact JSON number; null when the fact has none. */
-export function exactOf(text: unknown): ExactNumber | null {
-  if (text === null || text === undefined) return null;
-  const value = String(text);
-  return /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value) ? new ExactNumber(value) : null;
-}
 
 /**
  * OpenSpending's entry id: 40 hex characters, a hash of the dataset name and the fact's row in its source, so the
@@ -177,7 +157,7 @@ export function entryObject(model: CubeModel, fact: { rowNumber: number; data: R
     entry[dimension.name] =
       dimensionKind(dimension) === 'attribute' ? (fact.data[dimension.keyAttribute.column] ?? null) : memberObject(model, dimension, fact.data, base);
   }
-  for (const measure of model.measures) entry[measure.name] = exactOf(fact.texts[measure.column]);
+  for (const measure of model.measures) entry[measure.name] = exactNumberOf(fact.texts[measure.column]);
   entry.html_url = `${base}/${encodeURIComponent(model.name)}/entries/${id}`;
   return entry;
 }
@@ -205,7 +185,7 @@ export function flatten(value: Row, prefix = '', out: Row = {}): Row {
   for (const [key, v] of Object.entries(value)) {
     const name = prefix ? `${prefix}.${key}` : key;
     if (Array.isArray(v)) continue;
-    if (v instanceof ExactNumber) out[name] = v.text;
+    if (v instanceof ExactNumber) out[name] = v.value;
     else if (v && typeof v === 'object') flatten(v as Row, name, out);
     else out[name] = v;
   }

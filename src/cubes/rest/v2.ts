@@ -4,6 +4,7 @@ import { visibleDatasets } from '../../access/principal.js';
 import { db } from '../../db.js';
 import { badInput, notFound, UserError } from '../../errors.js';
 import { contentTypes, errorResponse, isCallbackName, jsonpAllowed, jsonpStatement, writeJsonp, type ErrorEnvelope } from '../../shared/dialect.js';
+import { exactJson } from '../../shared/exact.js';
 import { loadCube, type CubeModel } from '../query/model.js';
 import { maxPageSize, type Row } from '../query/scope.js';
 import { facetDimension, searchPlan, type SearchRequest } from '../query/search.js';
@@ -24,7 +25,6 @@ import {
   territoriesOf,
   territoryLabel,
   v2Categories,
-  v2Json,
   type DatasetWithCurrency,
 } from '../query/v2.js';
 import { toCsv } from './routes.js';
@@ -44,10 +44,10 @@ export function sendV2(c: Context, body: unknown, status = 200): Response {
   const indent = c.req.header('x-requested-with')?.toLowerCase() === 'xmlhttprequest' ? undefined : 2;
   const callback = c.req.query('callback');
   if (callback !== undefined && jsonpAllowed(c)) {
-    if (!isCallbackName(callback)) return c.body(v2Json({ errors: [`Invalid callback: '${callback}'`] }), 400, { 'content-type': contentTypes.json });
-    return writeJsonp(c, callback, v2Json(body, indent), jsonpStatement, status);
+    if (!isCallbackName(callback)) return c.body(exactJson({ errors: [`Invalid callback: '${callback}'`] }), 400, { 'content-type': contentTypes.json });
+    return writeJsonp(c, callback, exactJson(body, indent), jsonpStatement, status);
   }
-  return c.body(v2Json(body, indent), status as 200, { 'content-type': contentTypes.json });
+  return c.body(exactJson(body, indent), status as 200, { 'content-type': contentTypes.json });
 }
 
 function sendCsv(c: Context, filename: string, rows: Row[]): Response {
