@@ -8,6 +8,8 @@ export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
     include: ['test/**/*.test.ts'],
+    // The scale-out test makes its own servers: `npm run test:replica`.
+    exclude: ['test/replica/**', 'node_modules/**'],
     pool: 'forks',
     maxWorkers: 1,
     fileParallelism: false,
