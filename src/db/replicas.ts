@@ -41,14 +41,15 @@ const connectionKinds = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'So
 
 /**
  * Errors after which a read is run again on the primary: the replica is unreachable or going away (SQLSTATE classes
- * 08 and 57), refused the statement as a standby (25006), or cancelled it for a conflict with recovery (40001).
+ * 08 and 57, but not a statement timeout), refused the statement as a standby (25006), or cancelled it for a conflict with recovery (40001).
  */
 export function replicaFailure(error: unknown): boolean {
   if (error instanceof DriverAdapterError) {
     const cause = error.cause as { kind: string; originalCode?: string; code?: string };
     if (connectionKinds.has(cause.kind)) return true;
     const code = cause.originalCode ?? cause.code ?? '';
-    return /^(08|57)/.test(code) || code === '25006' || code === '40001';
+    // 57014 is a statement timeout: the same statement would time out on the primary too.
+    return (/^(08|57)/.test(code) && code !== '57014') || code === '25006' || code === '40001';
   }
   const message = (error as Error)?.message ?? '';
   return /connection terminated|connection timeout|connection error|ECONNREFUSED|ECONNRESET|not queryable/i.test(message);

@@ -77,8 +77,8 @@ async function createKey(grant: string): Promise<string> {
 beforeAll(async () => {
   clusters = await startClusters();
   await sql(clusters.primary.url('postgres'), `CREATE DATABASE ${database}`);
-  gateways = [await startServer(env())];
-  gateways.push(await startServer(env()));
+  // The second gateway is a cluster of two workers (SPENDGRAPH_WORKERS) sharing its port.
+  gateways = await Promise.all([startServer(env()), startServer({ ...env(), SPENDGRAPH_WORKERS: '2' })]);
   writer = await createKey('*:write');
   counter = await createKey('*:read');
 }, 240_000);
@@ -91,6 +91,8 @@ afterAll(async () => {
 
 describe('two gateways, a primary and a streaming replica', () => {
   it('report both databases, the replica in rotation', async () => {
+    await waitFor(async () => (gateways[1]!.output().match(/Spendgraph is serving/g) ?? []).length === 2, 60_000);
+    expect(gateways[1]!.output()).toContain('starting 2 workers');
     for (const gateway of gateways) {
       const body = await health(gateway);
       expect(body.status).toBe('ok');
