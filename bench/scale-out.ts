@@ -8,6 +8,7 @@
  * Everything (two PostgreSQL servers, the gateways and the load generator) shares this machine's cores, so the
  * numbers say how the pieces behave together here, not what separate machines would do.
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { killAll, runScript, startServer, stopServer, type Started } from '../test/processes.js';
 import { commits, sql, startClusters } from '../test/replica/postgres-cluster.js';
@@ -122,7 +123,8 @@ try {
     await Promise.all(started.map((gateway) => stopServer(gateway.child)));
     gateways.length = 0;
   }
-  console.log(`\n${connections} connections, ${seconds} s per setup, mix: ${requests.map((r) => r.name).join(', ')}\n`);
+  console.log(`\n${connections} connections, ${seconds} s per setup, mix: ${requests.map((r) => r.name).join(', ')}`);
+  console.log(`load average at the end: ${loadavg().map((n) => n.toFixed(1)).join(', ')}\n`);
   console.log('| setup | requests | errors | req/s | p50 ms | p99 ms | transactions on the replica |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const r of results) console.log(`| ${r.setup} | ${r.requests} | ${r.errors} | ${r.perSecond} | ${r.p50} | ${r.p99} | ${r.replicaShare} |`);

@@ -52,7 +52,7 @@ export function replicaFailure(error: unknown): boolean {
     return (/^(08|57)/.test(code) && code !== '57014') || code === '25006' || code === '40001';
   }
   const message = (error as Error)?.message ?? '';
-  return /connection terminated|connection timeout|connection error|ECONNREFUSED|ECONNRESET|not queryable/i.test(message);
+  return /connection terminated|connection timeout|connection error|query read timeout|ECONNREFUSED|ECONNRESET|not queryable/i.test(message);
 }
 
 interface Replica {
@@ -101,7 +101,12 @@ export class ReplicaSet {
       url,
       database: describeUrl(url),
       factory: new PrismaPg(
-        { connectionString: url, connectionTimeoutMillis: 2000, ...(options.statementTimeout ? { statement_timeout: options.statementTimeout } : {}) },
+        {
+          connectionString: url,
+          connectionTimeoutMillis: 2000,
+          // A replica cut off without a reset would hold a read until the socket gives up: bound it on this side too.
+          ...(options.statementTimeout ? { statement_timeout: options.statementTimeout, query_timeout: options.statementTimeout + 2000 } : {}),
+        },
         { onPoolError: () => {} },
       ),
       health: { role: 'replica', database: describeUrl(url), status: 'unchecked', inRotation: false },

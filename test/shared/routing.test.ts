@@ -48,6 +48,7 @@ describe('read routing', () => {
     expect(replicaFailure(postgres('22003'))).toBe(false);
     expect(replicaFailure(postgres('57014'))).toBe(false);
     expect(replicaFailure(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(replicaFailure(new Error('Query read timeout'))).toBe(true);
     expect(replicaFailure(new Error('division by zero'))).toBe(false);
   });
 });
