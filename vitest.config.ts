@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // One worker, files in sequence, modules shared: every test file talks to the same migrated database (an in-memory
 // PGlite, or the PostgreSQL database named by TEST_DATABASE_URL) instead of racing each other over it.
@@ -9,7 +9,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // The scale-out test makes its own servers: `npm run test:replica`.
-    exclude: ['test/replica/**', 'node_modules/**'],
+    exclude: [...configDefaults.exclude, 'test/replica/**'],
     pool: 'forks',
     maxWorkers: 1,
     fileParallelism: false,
