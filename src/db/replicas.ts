@@ -57,6 +57,8 @@ export function replicaFailure(error: unknown): boolean {
 
 interface Replica {
   url: string;
+  /** WAL positions the replica had received, with when a check saw them, while it has not replayed them. */
+  received: { at: number; lsn: bigint }[];
   database: string;
   factory: PrismaPg;
   adapter?: Promise<SqlDriverAdapter>;
@@ -64,16 +66,13 @@ interface Replica {
 }
 
 /**
- * One replica's state as it sees it. While it streams from the primary, whatever the primary writes arrives within
- * moments, so its lag is replay lag: none when it has replayed all it received, else the age of the last transaction
- * it replayed. When it does not stream (the primary is unreachable from it), it cannot know what it misses, and the
- * age of the last replayed transaction is its lag. Roles that may not read the WAL receiver's state (grant them
- * pg_read_all_stats) see it `hidden`, and then only replay lag counts.
+ * One replica's state as it sees it: the WAL it has received and replayed, and whether its WAL receiver streams.
+ * Roles that may not read the WAL receiver's state (grant them pg_read_all_stats) see it `hidden`.
  */
 const replicaState = `SELECT pg_is_in_recovery() AS standby,
   (SELECT coalesce(status, 'hidden') FROM pg_stat_wal_receiver) AS receiver,
-  CASE WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0
-       ELSE coalesce(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) END::float8 AS "replayLag",
+  pg_wal_lsn_diff(pg_last_wal_receive_lsn(), '0/0')::text AS received,
+  pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::text AS replayed,
   EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())::float8 AS "sinceReplay"`;
 
 /**
@@ -100,6 +99,7 @@ export class ReplicaSet {
     this.replicas = urls.map((url) => ({
       url,
       database: describeUrl(url),
+      received: [],
       factory: new PrismaPg(
         {
           connectionString: url,
@@ -161,13 +161,16 @@ export class ReplicaSet {
     const base = { role: 'replica' as const, database: replica.database };
     let health: DatabaseHealth;
     try {
-      const { rows } = await pool.query<{ standby: boolean; receiver: string | null; replayLag: number; sinceReplay: number | null }>(replicaState);
-      const { standby, receiver, replayLag, sinceReplay } = rows[0]!;
-      if (!standby) {
+      const { rows } = await pool.query<{ standby: boolean; receiver: string | null; received: string | null; replayed: string | null; sinceReplay: number | null }>(
+        replicaState,
+      );
+      const { standby, receiver, received, replayed, sinceReplay } = rows[0]!;
+      if (!standby || replayed === null) {
+        replica.received = [];
         health = { ...base, status: 'not a standby', inRotation: false, error: 'the server is not in recovery: not a streaming replica' };
       } else {
-        const streaming = receiver === 'streaming' || receiver === 'hidden';
-        const lagSeconds = streaming ? replayLag : (sinceReplay ?? Infinity);
+        const streaming = (receiver === 'streaming' || receiver === 'hidden') && received !== null;
+        const lagSeconds = streaming ? this.#replayLag(replica, BigInt(received), BigInt(replayed)) : (sinceReplay ?? Infinity);
         const lagging = lagSeconds > this.options.maxLagSeconds;
         health = {
           ...base,
@@ -178,12 +181,28 @@ export class ReplicaSet {
         };
       }
     } catch (error) {
+      replica.received = [];
       health = { ...base, status: 'unreachable', inRotation: false, error: shortError(error) };
     }
     replica.health = health;
     if (was !== health.inRotation) {
       console.error(`replica ${replica.database} ${health.inRotation ? 'is in rotation' : `left rotation: ${health.status}`}`);
     }
+  }
+
+  /**
+   * How long ago the replica received WAL it has still not replayed (0 when it has replayed all it received). While it
+   * streams, what the primary writes arrives within moments, so this is its lag. The time of commits it replayed
+   * would not do: a long load streams WAL for minutes before its one commit, and an idle primary writes none.
+   * Without streaming it cannot know what it misses, and the age of its last replayed transaction is its lag.
+   */
+  #replayLag(replica: Replica, received: bigint, replayed: bigint): number {
+    const now = Date.now();
+    const last = replica.received.at(-1);
+    if (!last || received > last.lsn) replica.received.push({ at: now, lsn: received });
+    replica.received = replica.received.filter((sample) => sample.lsn > replayed).slice(-1000);
+    const oldest = replica.received[0];
+    return oldest ? (now - oldest.at) / 1000 : 0;
   }
 
   /** Checks at once and then every `checkEveryMs`, without keeping the process alive. */

@@ -36,6 +36,14 @@ export function useThePrimary(): void {
   if (scope) scope.reads = 'primary';
 }
 
+/**
+ * `fn` bound to the current request's scope, for work the request leaves behind it: a streamed body's later pages
+ * are pulled by the HTTP server after the handler has returned, outside the request's scope.
+ */
+export function keepScope<F extends (...args: never[]) => unknown>(fn: F): F {
+  return AsyncLocalStorage.bind(fn);
+}
+
 export function currentScope(): RouteScope | undefined {
   return scopes.getStore();
 }

@@ -151,3 +151,16 @@ export async function commits(url: string, database: string): Promise<number> {
     await client.end();
   }
 }
+
+/** Rows a database has read on one server (sequential and index), as that server counts them. */
+export async function rowsRead(url: string, database: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await client.query<{ n: string }>('SELECT (tup_returned + tup_fetched)::text AS n FROM pg_stat_database WHERE datname = $1', [database]);
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}

@@ -3,10 +3,12 @@
  * reads go to the replica, writes to the primary, a dataset loaded through one gateway is served by the other, a
  * stopped replica fails no request, and one daily quota holds across both. Run by `npm run test:replica`.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, runScript, startServer, stopServer, waitFor, type Started } from '../processes.js';
-import { commits, sql, startClusters, type Clusters } from './postgres-cluster.js';
+import { killAll, runScript, startServer, stopServer, waitFor, writeRecordsCsv, type Started } from '../processes.js';
+import { commits, rowsRead, sql, startClusters, type Clusters } from './postgres-cluster.js';
 
 const database = 'spendgraph';
 const prefix = `spendgraph-replica-test-${process.pid}-${Date.now()}`;
@@ -81,6 +83,13 @@ beforeAll(async () => {
   gateways = await Promise.all([startServer(env()), startServer({ ...env(), SPENDGRAPH_WORKERS: '2' })]);
   writer = await createKey('*:write');
   counter = await createKey('*:read');
+  const dir = mkdtempSync(join(tmpdir(), 'spendgraph-replica-records-'));
+  try {
+    const ingested = await runScript('ingest', [writeRecordsCsv(dir, 'cities', 12_000), '--name', 'cities'], { DATABASE_URL: clusters.primary.url(database) });
+    expect(ingested.code, ingested.stderr).toBe(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }, 240_000);
 
 afterAll(async () => {
@@ -138,6 +147,23 @@ describe('two gateways, a primary and a streaming replica', () => {
     expect(replicaReads).toBeGreaterThanOrEqual(60);
     expect(primaryReads).toBeLessThan(replicaReads / 2);
     expect(primaryReads).toBeLessThan(30);
+  });
+
+  it('stream a records download from the replica, its later pages too', async () => {
+    await waitFor(async () => (await sql<{ n: number }>(clusters.replica.url(database), 'SELECT count(*)::int AS n FROM record'))[0]!.n === 12_000, 10_000);
+    const before = [await rowsRead(clusters.primary.url('postgres'), database), await rowsRead(clusters.replica.url('postgres'), database)];
+    const response = await fetch(url(gateways[0]!, '/api/records/1.0/download?dataset=cities&format=csv'));
+    expect(response.status).toBe(200);
+    expect((await response.text()).trim().split('\n')).toHaveLength(12_001);
+    // Pages of 2,000 rows: read on the primary, the last five would add 10,000 rows to its count.
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    const [primaryRows, replicaRows] = [
+      (await rowsRead(clusters.primary.url('postgres'), database)) - before[0]!,
+      (await rowsRead(clusters.replica.url('postgres'), database)) - before[1]!,
+    ];
+    console.log(`download of 12,000 records: rows read on the replica +${replicaRows}, on the primary +${primaryRows}`);
+    expect(replicaRows).toBeGreaterThanOrEqual(12_000);
+    expect(primaryRows).toBeLessThan(2_000);
   });
 
   it('serve a dataset reloaded through one gateway from the other, never its old cached model', async () => {

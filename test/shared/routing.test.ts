@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DriverAdapterError } from '@prisma/driver-adapter-utils';
 import { loadConfig } from '../../src/config.js';
 import { replicaFailure } from '../../src/db/replicas.js';
-import { currentScope, isReadStatement, onPrimary, readOnly, useThePrimary } from '../../src/db/routing.js';
+import { currentScope, isReadStatement, keepScope, onPrimary, readOnly, useThePrimary } from '../../src/db/routing.js';
 import { startEntry } from '../processes.js';
 
 describe('read routing', () => {
@@ -35,6 +35,15 @@ describe('read routing', () => {
       useThePrimary();
       expect(currentScope()?.reads).toBe('primary');
     });
+  });
+
+  it('keeps a request’s scope for work pulled after the handler returned (streamed pages)', async () => {
+    let later: (() => string | undefined) | undefined;
+    await readOnly(() => {
+      later = keepScope(() => currentScope()?.reads);
+    });
+    expect(currentScope()).toBeUndefined();
+    expect(later!()).toBe('replica');
   });
 
   it('retries on the primary after connection failures and standby refusals, not after the request’s own errors', () => {
