@@ -16,7 +16,7 @@ const clientPreset = {
   config: { useTypeImports: true, enumsAsTypes: true, scalars },
 };
 
-// Typed documents for the operations of the tests and of each example client: `graphql()` from their gql/ folder
+// Typed documents for the operations of the tests, of each example client and of the explorer: `graphql()` from their gql/ folder
 // returns a TypedDocumentNode whose result and variables types follow schema.graphql.
 const config: CodegenConfig = {
   schema: 'schema.graphql',
@@ -29,6 +29,7 @@ const config: CodegenConfig = {
     'examples/apollo/gql/possible-types.ts': { plugins: ['fragment-matcher'], config: { apolloClientVersion: 3, useExplicitTyping: true } },
     'examples/urql/gql/': { ...clientPreset, documents: ['examples/urql/**/*.ts', '!examples/urql/gql/**'] },
     // Graphcache is schema-aware with the introspection: it knows interfaces and which types have no id.
+    'src/explore/web/gql/': { ...clientPreset, documents: ['src/explore/web/**/*.{ts,tsx}', '!src/explore/web/gql/**'] },
     'examples/urql/gql/introspection.ts': { plugins: ['urql-introspection'], config: { module: 'es2015' } },
   },
 };

@@ -9,6 +9,7 @@ import { registerAccessRoutes } from './catalog/rest/permissions.js';
 import { registerAwardsRoutes } from './awards/rest/routes.js';
 import { registerLoadingRoutes } from './catalog/rest/loading.js';
 import { registerCubesRoutes } from './cubes/rest/routes.js';
+import { registerExplorerRoutes } from './explore/routes.js';
 import { registerRecordsRoutes } from './records/rest/routes.js';
 import { cacheMaxAgeFromEnv, catalogVersion, createGraphQLHttpCache } from './shared/http-cache.js';
 import { isMigrated } from './startup.js';
@@ -67,6 +68,7 @@ export function createApp(options: AppOptions): Hono {
   registerCubesRoutes(app);
   registerRecordsRoutes(app);
   registerAwardsRoutes(app);
+  registerExplorerRoutes(app);
 
   app.notFound((c) => c.json({ message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
 

@@ -164,7 +164,7 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
   });
 }
 
-const defaultQuery = '{\n  datasets {\n    totalCount\n    nodes { name family title }\n  }\n}\n';
+const defaultQuery = '# The same data as charts, tables and a map: the explorer at /explore\n{\n  datasets {\n    totalCount\n    nodes { name family title }\n  }\n}\n';
 
 /**
  * GraphiQL from the npm package that bundles its script, styles, Monaco workers and favicon into the page, so it

@@ -1,28 +1,18 @@
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './browser.js';
 import { app } from './helpers.js';
-
-// Debian's chromium; CHROMIUM_PATH points elsewhere. Without a browser this test fails: it does not skip.
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let server: ServerType;
 let origin: string;
 let browser: Browser | undefined;
 
-/** Launched by the test itself, so a missing browser fails that test instead of skipping it. */
 async function launch(): Promise<Browser> {
-  if (!existsSync(executablePath)) {
-    throw new Error(`no Chromium at ${executablePath}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`);
-  }
-  browser = await chromium.launch({
-    executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   return browser;
 }
 

@@ -138,29 +138,25 @@ export async function sql<T extends object>(url: string, text: string, values: u
   }
 }
 
-/** Committed transactions of a database as that server counts them (stats flushed at most a second late). */
-export async function commits(url: string, database: string): Promise<number> {
+/** A counter of pg_stat_database for one database, as that server counts it (stats flushed at most a second late). */
+async function databaseStat(url: string, database: string, counter: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query('SELECT pg_stat_force_next_flush()');
     await client.query('SELECT pg_stat_clear_snapshot()');
-    const { rows } = await client.query<{ n: string }>('SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = $1', [database]);
+    const { rows } = await client.query<{ n: string }>(`SELECT (${counter})::text AS n FROM pg_stat_database WHERE datname = $1`, [database]);
     return Number(rows[0]?.n ?? 0);
   } finally {
     await client.end();
   }
 }
 
-/** Rows a database has read on one server (sequential and index), as that server counts them. */
-export async function rowsRead(url: string, database: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('SELECT pg_stat_clear_snapshot()');
-    const { rows } = await client.query<{ n: string }>('SELECT (tup_returned + tup_fetched)::text AS n FROM pg_stat_database WHERE datname = $1', [database]);
-    return Number(rows[0]?.n ?? 0);
-  } finally {
-    await client.end();
-  }
+/** Committed transactions of a database. */
+export function commits(url: string, database: string): Promise<number> {
+  return databaseStat(url, database, 'xact_commit');
+}
+
+/** Rows a database has read (sequential and index). */
+export function rowsRead(url: string, database: string): Promise<number> {
+  return databaseStat(url, database, 'tup_returned + tup_fetched');
 }

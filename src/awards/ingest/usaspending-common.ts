@@ -1,5 +1,8 @@
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from '../../db.js';
+import { sqlState } from '../../shared/database-errors.js';
+import { decimalAmount, isPlainDecimal } from '../../shared/exact.js';
+import { IngestError } from '../../shared/ingest/types.js';
 
 export const AWARD_TABLES = ['toptier_agency', 'subtier_agency', 'agency', 'location', 'recipient', 'award', 'transaction'] as const;
 export type AwardTable = (typeof AWARD_TABLES)[number];
@@ -51,6 +54,25 @@ export async function bumpSequences(tx: Tx): Promise<void> {
   }
 }
 
+/**
+ * Sets each award's total obligation of the dataset to the exact sum of its transactions' obligations, in the
+ * database (numeric arithmetic); an award whose transactions carry no amount totals 0.00.
+ */
+export async function sumAwardTotals(tx: Tx, datasetId: number): Promise<void> {
+  try {
+    await tx.$executeRaw`
+      UPDATE "award" a SET total_obligation = t.total
+      FROM (SELECT award_id, coalesce(sum(federal_action_obligation), 0) AS total
+            FROM "transaction" WHERE dataset_id = ${datasetId} AND award_id IS NOT NULL GROUP BY award_id) t
+      WHERE a.id = t.award_id AND a.dataset_id = ${datasetId}`;
+  } catch (error) {
+    if (sqlState(error) === '22003') {
+      throw new IngestError('the transactions of an award add up to more than an amount holds (18 digits before the point)');
+    }
+    throw error;
+  }
+}
+
 export async function inBatches<T>(rows: T[], write: (batch: T[]) => Promise<unknown>, size = 1000): Promise<void> {
   for (let i = 0; i < rows.length; i += size) await write(rows.slice(i, i + size));
 }
@@ -82,8 +104,17 @@ export function blank(raw: string | null | undefined): string | null {
   return value ? value : null;
 }
 
-export function money(raw: string | null | undefined): string | null {
+/**
+ * An amount for a numeric(20, 2) column, from its decimal text and never through a float: rounded to cents half away
+ * from zero (1.005 → 1.01, -1.005 → -1.01), the rounding PostgreSQL applies when it stores a value in such a column.
+ * Blank is null; anything else that is not a plain decimal number, or does not fit (18 digits before the point),
+ * stops the load.
+ */
+export function money(raw: string | null | undefined, column: string): string | null {
   const value = raw?.trim();
-  if (!value || !/^-?\d+(\.\d+)?$/.test(value)) return null;
-  return Number(value).toFixed(2);
+  if (!value) return null;
+  const amount = decimalAmount(value, 2, 20);
+  if (amount !== null) return amount;
+  const problem = isPlainDecimal(value) ? 'is too large for an amount (at most 18 digits before the point)' : 'is not an amount';
+  throw new IngestError(`column "${column}": ${JSON.stringify(raw)} ${problem}`);
 }

@@ -6,7 +6,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from '../../db.js';
 import { fiscalYearOf } from '../../shared/fiscal.js';
 import { readCsv } from '../../shared/ingest/csv.js';
-import type { Loader } from '../../shared/ingest/types.js';
+import { IngestError, type Loader } from '../../shared/ingest/types.js';
 import {
   awardCategory,
   awardTypes,
@@ -17,6 +17,7 @@ import {
   money,
   parseDate,
   reserveIds,
+  sumAwardTotals,
 } from './usaspending-common.js';
 
 type Kind = 'contracts' | 'assistance';
@@ -179,15 +180,13 @@ class Builder {
     return recipient.id!;
   }
 
-  /** Adds a transaction to its award (found by key), keeping the award's totals and dates current. */
+  /** Adds a transaction to its award (found by key), keeping the award's dates current (totals are summed on write). */
   transaction(key: string, award: Omit<Draft['award'], 'id' | 'key'>, tx: Omit<Prisma.TransactionCreateManyInput, 'datasetId' | 'id' | 'awardId'>) {
     let draft = this.awards.get(key);
     if (!draft) {
-      draft = { award: { ...award, id: this.id('award'), key, totalObligation: '0.00' }, transactions: [] };
+      draft = { award: { ...award, id: this.id('award'), key }, transactions: [] };
       this.awards.set(key, draft);
     }
-    const amount = Number(tx.federalActionObligation ?? 0);
-    draft.award.totalObligation = (Number(draft.award.totalObligation) + amount).toFixed(2);
     const signed = award.dateSigned as Date | null;
     if (signed && (!draft.award.dateSigned || signed < (draft.award.dateSigned as Date))) draft.award.dateSigned = signed;
     draft.transactions.push({ ...tx, id: this.id('transaction'), awardId: draft.award.id });
@@ -259,6 +258,7 @@ class Builder {
         })),
       }),
     );
+    await sumAwardTotals(tx, datasetId);
     await bumpSequences(tx);
     return drafts.length + transactions.length;
   }
@@ -344,7 +344,7 @@ function contractRow(b: Builder, v: Record<string, string>, cities: Map<string, 
       dateSigned: signed,
       periodOfPerformanceStartDate: parseDate(v.effectivedate),
       periodOfPerformanceCurrentEndDate: parseDate(v.currentcompletiondate),
-      potentialTotalValueOfAward: money(v.baseandalloptionsvalue),
+      potentialTotalValueOfAward: money(v.baseandalloptionsvalue, 'baseandalloptionsvalue'),
       lastModifiedDate: parseDate(v.last_modified_date),
     },
     {
@@ -352,7 +352,7 @@ function contractRow(b: Builder, v: Record<string, string>, cities: Map<string, 
       typeDescription: type ? awardTypes[type] ?? 'Unknown Type' : 'Unknown Type',
       actionDate: signed,
       actionType,
-      federalActionObligation: money(v.dollarsobligated),
+      federalActionObligation: money(v.dollarsobligated, 'dollarsobligated'),
       modificationNumber: blank(v.modnumber),
       awardingAgencyId: awarding,
       fundingAgencyId: funding,
@@ -428,7 +428,7 @@ function assistanceRow(b: Builder, v: Record<string, string>) {
       typeDescription: description,
       actionDate,
       actionType: codeAndName(v.action_type)[0],
-      federalActionObligation: money(v.fed_funding_amount),
+      federalActionObligation: money(v.fed_funding_amount, 'fed_funding_amount'),
       modificationNumber: blank(v.federal_award_mod),
       awardingAgencyId: awarding,
       fundingAgencyId: awarding,
@@ -466,9 +466,13 @@ export const usaspendingCsvLoader: Loader = {
     const dir = dirname(request.path);
     const builder = new Builder(await agencyList(dir));
     const cities = kind === 'contracts' ? await cityCounties(dir) : new Map();
-    for await (const { values } of readCsv(request.path, { progress: context.progress })) {
-      if (kind === 'contracts') contractRow(builder, values, cities);
-      else assistanceRow(builder, values);
+    for await (const { values, line } of readCsv(request.path, { progress: context.progress })) {
+      try {
+        if (kind === 'contracts') contractRow(builder, values, cities);
+        else assistanceRow(builder, values);
+      } catch (error) {
+        throw error instanceof IngestError && !error.file ? new IngestError(error.message, basename(request.path), line) : error;
+      }
     }
     const name = request.name ?? basename(request.path).replace(/\.csv$/i, '');
     return context.replaceDataset(
