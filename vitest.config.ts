@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // One worker, files in sequence, modules shared: every test file talks to the same migrated database (an in-memory
 // PGlite, or the PostgreSQL database named by TEST_DATABASE_URL) instead of racing each other over it.
@@ -8,6 +8,8 @@ export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
     include: ['test/**/*.test.ts'],
+    // The scale-out test makes its own servers: `npm run test:replica`.
+    exclude: [...configDefaults.exclude, 'test/replica/**'],
     pool: 'forks',
     maxWorkers: 1,
     fileParallelism: false,

@@ -1,6 +1,7 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
-import { db } from './db.js';
+import { databaseHealth, db } from './db.js';
+import { onPrimary, readOnly } from './db/routing.js';
 import { UserError } from './errors.js';
 import { access, principalOf } from './access/middleware.js';
 import { Quota, quotaLimitsFromEnv } from './access/quota.js';
@@ -19,6 +20,11 @@ import { databaseUserError } from './shared/database-errors.js';
 import { edgeChecks } from './shared/edge.js';
 import { yoga } from './yoga.js';
 
+/** Routes that write, and read what they wrote: everything they do runs on the primary. */
+function writeRoute(path: string): boolean {
+  return path.startsWith('/api/2/new') || path.startsWith('/api/push/');
+}
+
 export interface AppOptions {
   quota: Quota;
 }
@@ -34,7 +40,10 @@ export function createApp(options: AppOptions): Hono {
   });
   // Uploads and pushes are authenticated writes with limits of their own.
   const edge = edgeChecks(limits, { skipBody: (path) => path.startsWith('/api/2/new') || path.startsWith('/api/push/') });
+  // Reads may go to a replica except on the routes that write; GraphQL mutations move to the primary in yoga.ts.
+  const routed: MiddlewareHandler = (c, next) => (writeRoute(c.req.path) ? onPrimary(next) : readOnly(next));
   for (const path of ['/api/*', '/graphql']) {
+    app.use(path, routed);
     app.use(path, edge);
     app.use(path, openReads);
     app.use(path, guard);
@@ -46,12 +55,9 @@ export function createApp(options: AppOptions): Hono {
 
   app.get('/healthz', async (c) => {
     if (!isMigrated()) return c.json({ status: 'starting' }, 503);
-    try {
-      await db.$queryRaw`SELECT 1`;
-      return c.json({ status: 'ok', quota: options.quota.health });
-    } catch {
-      return c.json({ status: 'database unreachable' }, 503);
-    }
+    const databases = await databaseHealth();
+    if (databases[0]!.status !== 'ok') return c.json({ status: 'database unreachable', databases }, 503);
+    return c.json({ status: 'ok', quota: options.quota.health, databases });
   });
 
   // GET answers get an ETag and Cache-Control (src/shared/http-cache.ts); 304 when If-None-Match names the ETag.
@@ -88,6 +94,6 @@ export function createApp(options: AppOptions): Hono {
   return app;
 }
 
-export const quota = new Quota(quotaLimitsFromEnv(), { redisUrl: process.env.REDIS_URL || undefined });
+export const quota = new Quota(quotaLimitsFromEnv(), { redisUrl: process.env.REDIS_URL || undefined, prefix: process.env.SPENDGRAPH_QUOTA_PREFIX || undefined });
 
 export const app = createApp({ quota });

@@ -1,13 +1,17 @@
 import { loadConfig } from './config.js';
 import { limits } from './limits.js';
 import { createAdapter } from './db/adapter.js';
+import type { DatabaseHealth } from './db/replicas.js';
+import { onPrimary } from './db/routing.js';
 import { applyMigrations, readMigrations } from './db/schema-engine.js';
 import { PrismaClient } from './generated/prisma/client.js';
 
 const config = loadConfig();
 
 export const adapter = createAdapter(
-  config.databaseUrl ? { url: config.databaseUrl, statementTimeout: limits.statementTimeout } : { dataDir: config.dataDir },
+  config.databaseUrl
+    ? { url: config.databaseUrl, statementTimeout: limits.statementTimeout, replicaUrls: config.replicaUrls, maxReplicaLag: config.maxReplicaLag }
+    : { dataDir: config.dataDir },
 );
 
 export const db = new PrismaClient({ adapter: adapter.factory });
@@ -60,4 +64,15 @@ export function migrate(log: (line: string) => void = (line) => console.error(li
 export async function closeDb(): Promise<void> {
   await db.$disconnect();
   await adapter.close();
+}
+
+/** Each database the process uses: the primary (checked now) and every replica (as of its last check). */
+export async function databaseHealth(): Promise<DatabaseHealth[]> {
+  const primary: DatabaseHealth = { role: 'primary', database: adapter.describe, status: 'ok' };
+  try {
+    await onPrimary(() => db.$queryRaw`SELECT 1`);
+  } catch {
+    primary.status = 'unreachable';
+  }
+  return [primary, ...(adapter.replicas?.health() ?? [])];
 }

@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { db, migrate } from './db.js';
+import { adapter, db, migrate } from './db.js';
 import { projectRoot } from './db/schema-engine.js';
 import { ingest } from './shared/ingest/index.js';
 import { DatasetBusyError } from './shared/ingest/store.js';
@@ -49,6 +49,8 @@ export async function prepare(options: { samples: boolean; log?: (line: string) 
   const log = options.log ?? (() => {});
   const applied = await migrate(log);
   if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`);
+  // Replicas are checked before the first request, so reads go to them from the start.
+  await adapter.replicas?.start();
   migrated = true;
   if (options.samples && (await db.dataset.count()) === 0) await loadSamples(log);
 }

@@ -4,8 +4,9 @@ import { createInMemoryAPQStore, useAPQ, type APQStore } from '@graphql-yoga/plu
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { GraphQLError, Kind, visit, type DocumentNode, type ExecutionResult } from 'graphql';
+import { GraphQLError, Kind, getOperationAST, visit, type DocumentNode, type ExecutionResult } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin } from 'graphql-yoga';
+import { useThePrimary } from './db/routing.js';
 import { createContext } from './context.js';
 import { graphqlLimitsFromEnv, type GraphQLLimits } from './graphql-limits.js';
 import { schema } from './schema.js';
@@ -129,6 +130,16 @@ export function useRejectNulBytes(): Plugin {
   };
 }
 
+/** A mutation writes and may read what it wrote: all its statements go to the primary. */
+export function useWritesOnThePrimary(): Plugin {
+  return {
+    onExecute({ args }) {
+      const operation = getOperationAST(args.document, args.operationName);
+      if (operation?.operation !== 'query') useThePrimary();
+    },
+  };
+}
+
 /**
  * What a client sees of an error. Errors with a code were raised on purpose (UserError, limits, Yoga's parse and
  * validation errors, request errors coded above) and pass as they are; anything else is a server fault, masked as
@@ -220,7 +231,7 @@ export function createGraphQLHandler(limits: GraphQLLimits = graphqlLimitsFromEn
     landingPage: false,
     graphiql: limits.requirePersisted ? false : { title: 'Spendgraph', defaultQuery },
     renderGraphiQL: renderOfflineGraphiQL,
-    plugins: [useRequestErrorCodes(), useRejectNulBytes(), ...limitPlugins(limits)],
+    plugins: [useRequestErrorCodes(), useRejectNulBytes(), useWritesOnThePrimary(), ...limitPlugins(limits)],
     maskedErrors: { maskError },
   });
 }

@@ -232,7 +232,11 @@ describe('HTTP', () => {
   it('answers /healthz with 200 once migrated', async () => {
     const response = await app.request('/healthz');
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', quota: 'memory' });
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      quota: 'memory',
+      databases: [{ role: 'primary', database: expect.stringMatching(/^(PostgreSQL at|embedded PGlite)/), status: 'ok' }],
+    });
   });
 
   it('serves GraphiQL to browsers', async () => {

@@ -1,6 +1,7 @@
 import type { Context as HonoContext, MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Db } from '../db.js';
+import { onPrimary } from '../db/routing.js';
 import { UserError } from '../errors.js';
 import { principalForKey, presentedKey } from './keys.js';
 import { anonymous, type Principal } from './principal.js';
@@ -30,7 +31,8 @@ export function access(deps: { db: Db; quota: Quota }): MiddlewareHandler {
     let principal: Principal = anonymous;
     try {
       const key = presentedKey(c.req.raw);
-      if (key !== undefined) principal = await principalForKey(deps.db, key);
+      // On the primary: a key created or revoked a moment ago counts at once, whatever a replica has replayed.
+      if (key !== undefined) principal = await onPrimary(() => principalForKey(deps.db, key));
     } catch (error) {
       if (error instanceof UserError) {
         return c.json({ errorcode: 401, error: error.message, message: error.message }, 401, {

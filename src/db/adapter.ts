@@ -5,6 +5,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { claimDataDir, describeOwner, releaseDataDir } from './owner.js';
+import { describeUrl, ReplicaSet, RoutingAdapterFactory } from './replicas.js';
 
 export interface DatabaseTarget {
   /** A PostgreSQL URL; the embedded PGlite database is used when absent. */
@@ -13,6 +14,10 @@ export interface DatabaseTarget {
   dataDir?: string;
   /** Milliseconds a statement may run on PostgreSQL connections (0 or absent: no limit). PGlite cannot interrupt one. */
   statementTimeout?: number;
+  /** Streaming replicas of `url` that reads of read-only requests go to. */
+  replicaUrls?: string[];
+  /** Seconds a replica may trail the primary before it leaves rotation. */
+  maxReplicaLag?: number;
 }
 
 export interface Adapter {
@@ -27,6 +32,8 @@ export interface Adapter {
   describe: string;
   /** The directory of an embedded database kept on disk, which one process at a time may open. */
   dataDir?: string;
+  /** The replicas reads may go to (PostgreSQL with replica URLs only). */
+  replicas?: ReplicaSet;
   close(): Promise<void>;
 }
 
@@ -81,14 +88,17 @@ class OwnedPGliteFactory implements SqlMigrationAwareDriverAdapterFactory {
 
 export function createAdapter(target: DatabaseTarget): Adapter {
   if (target.url) {
-    const factory = new PrismaPg({ connectionString: target.url, ...(target.statementTimeout ? { statement_timeout: target.statementTimeout } : {}) });
-    const url = new URL(target.url);
+    const primary = new PrismaPg({ connectionString: target.url, ...(target.statementTimeout ? { statement_timeout: target.statementTimeout } : {}) });
+    const replicas = target.replicaUrls?.length
+      ? new ReplicaSet(target.replicaUrls, { maxLagSeconds: target.maxReplicaLag ?? 10, statementTimeout: target.statementTimeout })
+      : undefined;
     return {
-      factory,
+      factory: replicas ? new RoutingAdapterFactory(primary, replicas) : primary,
       migrationFactory: new PrismaPg({ connectionString: target.url }),
       kind: 'postgres',
-      describe: `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`,
-      close: async () => {},
+      describe: `PostgreSQL at ${describeUrl(target.url)}${replicas ? ` with ${replicas.replicas.length} replica(s): ${replicas.replicas.map((r) => r.database).join(', ')}` : ''}`,
+      replicas,
+      close: async () => replicas?.close(),
     };
   }
   if (!target.dataDir || target.dataDir === 'memory://') {

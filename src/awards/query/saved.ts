@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { db } from '../../db.js';
+import { onPrimary } from '../../db/routing.js';
 import { badInput } from '../../errors.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 
@@ -65,7 +66,11 @@ async function cleanupWhenDue(): Promise<void> {
 }
 
 /** Stores a request under its checksum (idempotent, moving its last use forward) and returns the checksum. */
-export async function saveRequest(endpoint: string, request: unknown): Promise<string> {
+export function saveRequest(endpoint: string, request: unknown): Promise<string> {
+  return onPrimary(() => storeRequest(endpoint, request));
+}
+
+async function storeRequest(endpoint: string, request: unknown): Promise<string> {
   const stored = JSON.parse(canonicalJson(request)) as Prisma.InputJsonValue;
   let checksum = checksumOf(endpoint, request);
   for (let attempt = 0; attempt < 5; attempt += 1) {
@@ -87,7 +92,8 @@ export async function saveRequest(endpoint: string, request: unknown): Promise<s
 /** The stored request behind `req`; a 400 when there is none, it expired, or it belongs to another endpoint. */
 export async function loadRequest<T>(endpoint: string, checksum: unknown, at: (string | number)[] = ['req']): Promise<T> {
   const key = typeof checksum === 'string' ? checksum.trim() : String(checksum);
-  const found = /^[0-9a-f]{1,64}$/.test(key) ? await db.savedRequest.findUnique({ where: { checksum: key } }) : null;
+  // On the primary: a request saved through another gateway a moment ago may not have reached a replica yet.
+  const found = /^[0-9a-f]{1,64}$/.test(key) ? await onPrimary(() => db.savedRequest.findUnique({ where: { checksum: key } })) : null;
   if (!found || found.endpoint !== endpoint || found.lastUsedAt < expiredBefore()) {
     throw badInput(`Requested 'req' '${key.slice(0, 64)}' does not exist or has expired.`, at);
   }

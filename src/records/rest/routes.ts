@@ -10,6 +10,7 @@ import { geoclusterRecords } from '../query/geocluster.js';
 import { parsePolygon } from '../query/language/convert.js';
 import { pushRecords } from '../ingest/push.js';
 import { getRecord, searchRecords, type RecordHit } from '../query/search.js';
+import { keepScope } from '../../db/routing.js';
 
 type Params = URLSearchParams;
 
@@ -268,7 +269,8 @@ async function download(c: Context, params: Params): Promise<Response> {
       if (!first.done) controller.enqueue(encoder.encode(first.value));
       if (first.done) controller.close();
     },
-    async pull(controller) {
+    // Later pages read where the first did (a replica for this request), though the server pulls them after we return.
+    pull: keepScope(async (controller: ReadableStreamDefaultController<Uint8Array>) => {
       try {
         const next = await chunks.next();
         if (next.done) controller.close();
@@ -278,7 +280,7 @@ async function download(c: Context, params: Params): Promise<Response> {
         console.error('OpenDataSoft download aborted', error);
         controller.error(new Error('download aborted'));
       }
-    },
+    }),
     async cancel() {
       await chunks.return(undefined);
     },
