@@ -4,34 +4,7 @@ import type { Tx } from '../../db.js';
 export const AWARD_TABLES = ['toptier_agency', 'subtier_agency', 'agency', 'location', 'recipient', 'award', 'transaction'] as const;
 export type AwardTable = (typeof AWARD_TABLES)[number];
 
-/** Award type codes and their descriptions (DAIMS type map). */
-export const awardTypes: Record<string, string> = {
-  A: 'BPA Call',
-  B: 'Purchase Order',
-  C: 'Delivery Order',
-  D: 'Definitive Contract',
-  '02': 'Block Grant',
-  '03': 'Formula Grant',
-  '04': 'Project Grant',
-  '05': 'Cooperative Agreement',
-  '06': 'Direct Payment for Specified Use',
-  '07': 'Direct Loan',
-  '08': 'Guaranteed/Insured Loan',
-  '09': 'Insurance',
-  '10': 'Direct Payment with Unrestricted Use',
-  '11': 'Other Financial Assistance',
-};
-
-export function awardCategory(type: string | null | undefined): string | null {
-  if (!type) return null;
-  if (/^[A-D]$/.test(type)) return 'contract';
-  if (/^IDV/.test(type)) return 'idv';
-  if (['02', '03', '04', '05'].includes(type)) return 'grant';
-  if (['06', '10'].includes(type)) return 'direct payment';
-  if (['07', '08'].includes(type)) return 'loans';
-  if (['09', '11'].includes(type)) return 'other';
-  return null;
-}
+export { awardCategory, awardTypes } from './usaspending-types.js';
 
 /** Takes `n` ids from the table's own sequence, so rows can reference each other before they are written. */
 export async function reserveIds(tx: Tx, table: AwardTable, n: number): Promise<number[]> {
@@ -66,24 +39,19 @@ export function parseDate(raw: string | null | undefined): Date | null {
   return null;
 }
 
-/** "2050: INTERNAL REVENUE SERVICE" → ["2050", "INTERNAL REVENUE SERVICE"]. */
-export function codeAndName(raw: string | null | undefined): [string | null, string | null] {
-  const value = raw?.trim();
-  if (!value) return [null, null];
-  const at = value.indexOf(':');
-  if (at < 0) return [value, null];
-  const code = value.slice(0, at).trim();
-  const name = value.slice(at + 1).trim();
-  return [code || null, name || null];
-}
-
-export function blank(raw: string | null | undefined): string | null {
-  const value = raw?.trim();
-  return value ? value : null;
-}
-
-export function money(raw: string | null | undefined): string | null {
-  const value = raw?.trim();
-  if (!value || !/^-?\d+(\.\d+)?$/.test(value)) return null;
-  return Number(value).toFixed(2);
+/**
+ * A money cell as exact decimal text with two decimals ("1234.5" → "1234.50", "-0.005" → "-0.01", half away from
+ * zero), or null when it is not a decimal number; a thousands separator or a leading "$" is allowed. Never a float.
+ */
+export function decimalText(raw: string): string | null {
+  const match = /^([+-])?\$?(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d*))?$/.exec(raw.trim());
+  if (!match || (match[2] === undefined && !match[3])) return null;
+  const negative = match[1] === '-';
+  const whole = (match[2] ?? '0').replace(/,/g, '');
+  const fraction = match[3] ?? '';
+  let cents = BigInt(whole + fraction.slice(0, 2).padEnd(2, '0'));
+  if (fraction.length > 2 && fraction[2]! >= '5') cents += 1n;
+  if (cents === 0n) return '0.00';
+  const text = cents.toString().padStart(3, '0');
+  return `${negative ? '-' : ''}${text.slice(0, -2)}.${text.slice(-2)}`;
 }
