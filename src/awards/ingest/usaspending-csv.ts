@@ -312,7 +312,11 @@ class Writer {
     const fain = g('fain');
     const uri = fain ? null : g('uri');
     const parentPiid = g('parentPiid');
-    const type = parseAwardType(g('typeCode'), g('typeName')) ?? parseAwardType(g('idvTypeCode'), g('idvTypeName'));
+    const idvCode = g('idvTypeCode');
+    const type =
+      parseAwardType(g('typeCode'), g('typeName')) ??
+      // An IDV's own row names its type by the IDV letter (`idv_type_code` "B" = IDV_B, an IDC).
+      parseAwardType(idvCode && /^[A-E]$/i.test(idvCode) ? `IDV_${idvCode.toUpperCase()}` : idvCode, g('idvTypeName'));
     const subtier = g('awardingSub') ?? g('awardingTop') ?? '-NONE-';
     // USAspending's generated award keys; legacy files get the same shape from their own columns.
     const awardKey =
