@@ -281,6 +281,22 @@ const currentAssistance: Partial<Record<Field, string>> = {
   businessTypesDescription: 'business_types_description',
 };
 
+/** Columns of every current prime-transaction file, and of every prime-award summary file. */
+const currentTransaction: Partial<Record<Field, string>> = {
+  amount: 'federal_action_obligation',
+  actionDate: 'action_date',
+  actionType: 'action_type_code',
+  modNumber: 'modification_number',
+  description: 'transaction_description|award_description',
+  fiscalYear: 'action_date_fiscal_year',
+};
+const currentAward: Partial<Record<Field, string>> = {
+  awardTotal: 'total_obligated_amount',
+  actionDate: 'award_base_action_date|period_of_performance_start_date',
+  description: 'prime_award_base_transaction_description|award_description',
+  fiscalYear: 'award_base_action_date_fiscal_year',
+};
+
 export const generations: Generation[] = [
   {
     id: 'current-contract-transactions',
@@ -292,13 +308,8 @@ export const generations: Generation[] = [
     toptierCode: 'cgac',
     columns: {
       ...currentContracts,
+      ...currentTransaction,
       transactionKey: 'contract_transaction_unique_key',
-      amount: 'federal_action_obligation',
-      actionDate: 'action_date',
-      actionType: 'action_type_code',
-      modNumber: 'modification_number',
-      description: 'transaction_description|award_description',
-      fiscalYear: 'action_date_fiscal_year',
     },
     example: 'contract_transaction_unique_key,contract_award_unique_key,award_id_piid,modification_number,transaction_number,parent_award_agency_id,parent_award_agency_name,parent_award_id_piid,…,federal_action_obligation,…,action_date,…,awarding_agency_code,awarding_agency_name,awarding_sub_agency_code,…,recipient_uei,recipient_duns,recipient_name,…,award_type_code,award_type,…,naics_code,naics_description,…',
   },
@@ -313,10 +324,7 @@ export const generations: Generation[] = [
     toptierCode: 'cgac',
     columns: {
       ...currentContracts,
-      awardTotal: 'total_obligated_amount',
-      actionDate: 'award_base_action_date|period_of_performance_start_date',
-      description: 'prime_award_base_transaction_description|award_description',
-      fiscalYear: 'award_base_action_date_fiscal_year',
+      ...currentAward,
     },
     example: 'contract_award_unique_key,award_id_piid,parent_award_agency_id,parent_award_agency_name,parent_award_id_piid,…,total_obligated_amount,…,award_base_action_date,…,awarding_agency_code,…,recipient_uei,recipient_duns,recipient_name,…,award_type_code,award_type,idv_type_code,idv_type,…',
   },
@@ -330,13 +338,8 @@ export const generations: Generation[] = [
     toptierCode: 'cgac',
     columns: {
       ...currentAssistance,
+      ...currentTransaction,
       transactionKey: 'assistance_transaction_unique_key',
-      amount: 'federal_action_obligation',
-      actionDate: 'action_date',
-      actionType: 'action_type_code',
-      modNumber: 'modification_number',
-      description: 'transaction_description|award_description',
-      fiscalYear: 'action_date_fiscal_year',
     },
     example: 'assistance_transaction_unique_key,assistance_award_unique_key,award_id_fain,modification_number,award_id_uri,sai_number,federal_action_obligation,…,action_date,action_date_fiscal_year,…,awarding_agency_code,…,recipient_uei,recipient_duns,recipient_name,…,cfda_number,cfda_title,assistance_type_code,assistance_type_description,…',
   },
@@ -351,10 +354,7 @@ export const generations: Generation[] = [
     toptierCode: 'cgac',
     columns: {
       ...currentAssistance,
-      awardTotal: 'total_obligated_amount',
-      actionDate: 'award_base_action_date|period_of_performance_start_date',
-      description: 'prime_award_base_transaction_description|award_description',
-      fiscalYear: 'award_base_action_date_fiscal_year',
+      ...currentAward,
     },
     example: 'assistance_award_unique_key,award_id_fain,award_id_uri,sai_number,…,total_obligated_amount,…,award_base_action_date,…,awarding_agency_code,…,recipient_uei,recipient_duns,recipient_name,…,cfda_numbers_and_titles,assistance_type_code,assistance_type_description,…',
   },
