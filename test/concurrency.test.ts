@@ -1,7 +1,5 @@
-// Processes started together on one PostgreSQL server (127.0.0.1:5432, or the server .ci/run is given in
-// CI_POSTGRES_URL, or TEST_POSTGRES_ADMIN_URL), on fresh databases of their own, whichever database the rest of
-// the suite runs on.
-import { spawnSync } from 'node:child_process';
+// Processes started together on one PostgreSQL server (see adminUrl in ./processes.ts), on fresh databases of their
+// own, whichever database the rest of the suite runs on.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,14 +13,13 @@ import {
   startScript,
   startServer,
   stopServer,
+  testDatabase,
+  urlOf,
   waitFor,
   writeRecordsCsv,
   type Started,
 } from './processes.js';
 
-const adminUrl =
-  process.env.TEST_POSTGRES_ADMIN_URL ??
-  `${process.env.CI_POSTGRES_URL || 'postgresql://postgres@127.0.0.1:5432'}/postgres`;
 const databases = {
   served: `spendgraph_conc_${process.pid}`,
   fresh: `spendgraph_conc_${process.pid}_fresh`,
@@ -33,20 +30,6 @@ const MIGRATION_LOCK = 72707369;
 const dir = mkdtempSync(join(tmpdir(), 'spendgraph-concurrency-'));
 const root = new URL('..', import.meta.url);
 let servers: Started[] = [];
-
-function urlOf(database: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-function testDatabase(action: 'create' | 'drop', database: string): void {
-  const run = spawnSync(process.execPath, ['scripts/test-database.mjs', action, adminUrl, database], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  if (run.status !== 0) throw new Error(`test-database ${action} ${database} failed: ${run.stderr}`);
-}
 
 const served = () => ({ DATABASE_URL: urlOf(databases.served) });
 

@@ -1,8 +1,32 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url);
+
+/**
+ * The PostgreSQL server that tests of processes create fresh databases on (127.0.0.1:5432, or the server .ci/run is
+ * given in CI_POSTGRES_URL, or TEST_POSTGRES_ADMIN_URL), whichever database the rest of the suite runs on.
+ */
+export const adminUrl =
+  process.env.TEST_POSTGRES_ADMIN_URL ??
+  `${process.env.CI_POSTGRES_URL || 'postgresql://postgres@127.0.0.1:5432'}/postgres`;
+
+/** The URL of `database` on the admin URL's server. */
+export function urlOf(database: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** Creates (dropping any leftover first) or drops a scratch database on that server. */
+export function testDatabase(action: 'create' | 'drop', database: string): void {
+  const run = spawnSync(process.execPath, ['scripts/test-database.mjs', action, adminUrl, database], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`test-database ${action} ${database} failed: ${run.stderr}`);
+}
 
 export interface Started {
   child: ChildProcess;

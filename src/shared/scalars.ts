@@ -22,7 +22,7 @@ function parseDecimal(value: unknown): string {
 /** Exact decimal numbers (money): sent as strings so no client loses cents to floating point. */
 export const DecimalScalar = new GraphQLScalarType<string, string>({
   name: 'Decimal',
-  description: 'An exact decimal number such as an amount of money, serialised as a string ("954392.01").',
+  description: 'An exact decimal number such as an amount of money, serialised as a string with the scale of its column ("954392.01", "1.00").',
   serialize: toDecimalString,
   parseValue: parseDecimal,
   parseLiteral(ast) {

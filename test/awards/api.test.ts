@@ -308,7 +308,7 @@ describe('lists, details and shaping', () => {
     const graph = await execute(AwardsTransactionWithAward);
     expect(graph.data!.transaction).toEqual({ federalActionObligation: '232143.26', fiscalYear: 2016, award: { rowId: 47856 } });
     const award = await execute(AwardsAwardWithAgency, { id: 47587 });
-    expect(award.data!.award).toEqual({ totalObligation: '15000', fiscalYear: 2016, awardingAgency: { subtierAgency: { name: 'DEPARTMENT OF ARACHNID DISPOSAL' } } });
+    expect(award.data!.award).toEqual({ totalObligation: '15000.00', fiscalYear: 2016, awardingAgency: { subtierAgency: { name: 'DEPARTMENT OF ARACHNID DISPOSAL' } } });
     const missing = await execute(AwardsMissingAward);
     expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(missing.data).toEqual({ award: null });

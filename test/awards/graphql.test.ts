@@ -258,7 +258,7 @@ describe('global object identification', () => {
 
   it('a missing lookup is null with NOT_FOUND while its siblings resolve', async () => {
     const result = await execute(AwardsLookupSiblings);
-    expect(result.data).toEqual({ missing: null, found: { rowId: 47587, totalObligation: '15000' }, gone: null, awards: { totalCount: 26 } });
+    expect(result.data).toEqual({ missing: null, found: { rowId: 47587, totalObligation: '15000.00' }, gone: null, awards: { totalCount: 26 } });
     expect(result.errors!.map((e) => [e.path, e.extensions?.code]).sort()).toEqual([
       [['gone'], 'NOT_FOUND'],
       [['missing'], 'NOT_FOUND'],

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { Decimal } from 'decimal.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/db.js';
 import { ingest } from '../../src/shared/ingest/index.js';
@@ -93,8 +94,9 @@ describe('money', () => {
     }
     await ingest(db, { path: dir, name: 'cubes-money-uk' });
     const result = await aggregateCells(await loadCube('cubes-money-uk'), { aggregates: ['amount.sum'], drilldown: ['region'] });
-    expect(BigInt(Math.round((result.summary['amount.sum'] as number) * 100))).toBe(cents);
-    const cellCents = result.cells.reduce((sum, cell) => sum + BigInt(Math.round((cell['amount.sum'] as number) * 100)), 0n);
+    const centsOf = (text: unknown) => BigInt(new Decimal(text as string).times(100).toFixed());
+    expect(centsOf(result.summary['amount.sum'])).toBe(cents);
+    const cellCents = result.cells.reduce((sum, cell) => sum + centsOf(cell['amount.sum']), 0n);
     expect(cellCents).toBe(cents);
   });
 });
@@ -110,14 +112,16 @@ describe('time and hierarchy drilldowns', () => {
     const ref = date!.ref;
     const rows = parse(readFileSync(join(treasury, 'data/treasury.csv')), { columns: true }) as Record<string, string>[];
     const column = ref.startsWith('date_registered') ? 'Date registered' : 'Date executed';
-    const byFy = new Map<number, number>();
+    const byFy = new Map<number, Decimal>();
     for (const row of rows) {
       const [y, m] = row[column]!.split('-').map(Number) as [number, number];
       const fy = m >= 7 ? y + 1 : y;
-      byFy.set(fy, (byFy.get(fy) ?? 0) + Number(row.Value));
+      byFy.set(fy, (byFy.get(fy) ?? new Decimal(0)).plus(row.Value!));
     }
     const fy = await aggregateCells(model, { drilldown: [`${ref}@fy`], aggregates: ['amount.sum', '_count'], fiscalYearStart: '07-01' });
-    expect(fy.cells.map((c) => [c[`${ref}@fy`], c['amount.sum']])).toEqual([...byFy.entries()].sort((a, b) => a[0] - b[0]));
+    expect(fy.cells.map((c) => [c[`${ref}@fy`], new Decimal(c['amount.sum'] as string).toFixed()])).toEqual(
+      [...byFy.entries()].sort((a, b) => a[0] - b[0]).map(([year, total]) => [year, total.toFixed()]),
+    );
     const filtered = await factCount(model, {
       filter: fromFieldRefFilter({ field: ref, fy: [...byFy.keys()].slice(0, 1) }),
       fiscalYearStart: '07-01',

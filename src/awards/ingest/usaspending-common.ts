@@ -1,5 +1,8 @@
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from '../../db.js';
+import { sqlState } from '../../shared/database-errors.js';
+import { decimalAmount, isPlainDecimal } from '../../shared/exact.js';
+import { IngestError } from '../../shared/ingest/types.js';
 
 export const AWARD_TABLES = ['toptier_agency', 'subtier_agency', 'agency', 'location', 'recipient', 'award', 'transaction'] as const;
 export type AwardTable = (typeof AWARD_TABLES)[number];
@@ -24,6 +27,25 @@ export async function bumpSequences(tx: Tx): Promise<void> {
   }
 }
 
+/**
+ * Sets each award's total obligation of the dataset to the exact sum of its transactions' obligations, in the
+ * database (numeric arithmetic); an award whose transactions carry no amount totals 0.00.
+ */
+export async function sumAwardTotals(tx: Tx, datasetId: number): Promise<void> {
+  try {
+    await tx.$executeRaw`
+      UPDATE "award" a SET total_obligation = t.total
+      FROM (SELECT award_id, coalesce(sum(federal_action_obligation), 0) AS total
+            FROM "transaction" WHERE dataset_id = ${datasetId} AND award_id IS NOT NULL GROUP BY award_id) t
+      WHERE a.id = t.award_id AND a.dataset_id = ${datasetId}`;
+  } catch (error) {
+    if (sqlState(error) === '22003') {
+      throw new IngestError('the transactions of an award add up to more than an amount holds (18 digits before the point)');
+    }
+    throw error;
+  }
+}
+
 export async function inBatches<T>(rows: T[], write: (batch: T[]) => Promise<unknown>, size = 1000): Promise<void> {
   for (let i = 0; i < rows.length; i += size) await write(rows.slice(i, i + size));
 }
@@ -39,19 +61,33 @@ export function parseDate(raw: string | null | undefined): Date | null {
   return null;
 }
 
+/** "2050: INTERNAL REVENUE SERVICE" → ["2050", "INTERNAL REVENUE SERVICE"]. */
+export function codeAndName(raw: string | null | undefined): [string | null, string | null] {
+  const value = raw?.trim();
+  if (!value) return [null, null];
+  const at = value.indexOf(':');
+  if (at < 0) return [value, null];
+  const code = value.slice(0, at).trim();
+  const name = value.slice(at + 1).trim();
+  return [code || null, name || null];
+}
+
+export function blank(raw: string | null | undefined): string | null {
+  const value = raw?.trim();
+  return value ? value : null;
+}
+
 /**
- * A money cell as exact decimal text with two decimals ("1234.5" → "1234.50", "-0.005" → "-0.01", half away from
- * zero), or null when it is not a decimal number; a thousands separator or a leading "$" is allowed. Never a float.
+ * An amount for a numeric(20, 2) column, from its decimal text and never through a float: rounded to cents half away
+ * from zero (1.005 → 1.01, -1.005 → -1.01), the rounding PostgreSQL applies when it stores a value in such a column.
+ * Blank is null; anything else that is not a plain decimal number, or does not fit (18 digits before the point),
+ * stops the load.
  */
-export function decimalText(raw: string): string | null {
-  const match = /^([+-])?\$?(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d*))?$/.exec(raw.trim());
-  if (!match || (match[2] === undefined && !match[3])) return null;
-  const negative = match[1] === '-';
-  const whole = (match[2] ?? '0').replace(/,/g, '');
-  const fraction = match[3] ?? '';
-  let cents = BigInt(whole + fraction.slice(0, 2).padEnd(2, '0'));
-  if (fraction.length > 2 && fraction[2]! >= '5') cents += 1n;
-  if (cents === 0n) return '0.00';
-  const text = cents.toString().padStart(3, '0');
-  return `${negative ? '-' : ''}${text.slice(0, -2)}.${text.slice(-2)}`;
+export function money(raw: string | null | undefined, column: string): string | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  const amount = decimalAmount(value, 2, 20);
+  if (amount !== null) return amount;
+  const problem = isPlainDecimal(value) ? 'is too large for an amount (at most 18 digits before the point)' : 'is not an amount';
+  throw new IngestError(`column "${column}": ${JSON.stringify(raw)} ${problem}`);
 }

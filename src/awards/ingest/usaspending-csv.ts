@@ -7,7 +7,7 @@ import type { Tx } from '../../db.js';
 import { fiscalYearOf } from '../../shared/fiscal.js';
 import { readCsv, readCsvHeader } from '../../shared/ingest/csv.js';
 import { IngestError, type Loader } from '../../shared/ingest/types.js';
-import { bumpSequences, decimalText, parseDate, reserveIds, type AwardTable } from './usaspending-common.js';
+import { bumpSequences, money, parseDate, reserveIds, sumAwardTotals, type AwardTable } from './usaspending-common.js';
 import { compileColumns, describeMissing, detectGeneration, generations, type Field, type Generation } from './usaspending-generations.js';
 import { parseAwardType } from './usaspending-types.js';
 
@@ -316,12 +316,18 @@ class Writer {
     return id;
   }
 
+  /** An amount as exact decimal text (the shared money parser), a bad cell stopping the load at its line. */
   private money(v: Record<string, string>, field: Field, line: number): string | null {
-    const raw = this.get(v, field);
-    if (raw === null) return null;
-    const value = decimalText(raw);
-    if (value === null) throw new IngestError(`${JSON.stringify(raw)} is not an amount (${this.generation.columns[field]})`, this.file, line);
-    return value;
+    const spec = this.generation.columns[field];
+    if (!spec) return null;
+    try {
+      const columns = spec.split(':')[0]!.split('|');
+      const column = columns.find((c) => v[c]?.trim()) ?? columns[0]!;
+      return money(this.get(v, field), column);
+    } catch (error) {
+      if (error instanceof IngestError) throw new IngestError(error.message, this.file, line);
+      throw error;
+    }
   }
 
   private date(v: Record<string, string>, field: Field, line: number): Date | null {
@@ -501,14 +507,14 @@ class Writer {
     await this.flush();
     const { tx, datasetId } = this;
     if (this.generation.level === 'transaction') {
+      // Totals first: an overflow of numeric(20, 2) is reported as such.
+      await sumAwardTotals(tx, datasetId);
       await tx.$executeRaw`
         UPDATE award a SET
-          total_obligation = t.total,
           date_signed = t.first_date,
           latest_transaction_id = t.latest
         FROM (
           SELECT award_id,
-                 coalesce(sum(federal_action_obligation), 0) AS total,
                  min(action_date) AS first_date,
                  (array_agg(id ORDER BY action_date DESC NULLS LAST, id DESC))[1] AS latest
           FROM "transaction" WHERE dataset_id = ${datasetId} GROUP BY award_id

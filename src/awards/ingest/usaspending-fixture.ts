@@ -4,7 +4,7 @@ import { Prisma } from '../../generated/prisma/client.js';
 import { purgeRetiredVersions } from '../../shared/ingest/store.js';
 import { IngestError, type Loader } from '../../shared/ingest/types.js';
 import { fiscalYearOf } from '../../shared/fiscal.js';
-import { awardCategory, bumpSequences, inBatches, parseDate, type AwardTable } from './usaspending-common.js';
+import { awardCategory, bumpSequences, inBatches, money, parseDate, type AwardTable } from './usaspending-common.js';
 
 interface FixtureRow {
   model: string;
@@ -166,9 +166,9 @@ function awardRow(row: FixtureRow, base: { datasetId: number }): Prisma.AwardCre
     piid: str(f.piid),
     fain: str(f.fain),
     uri: str(f.uri),
-    totalObligation: str(f.total_obligation),
-    totalOutlay: str(f.total_outlay),
-    potentialTotalValueOfAward: str(f.potential_total_value_of_award),
+    totalObligation: money(str(f.total_obligation), 'total_obligation'),
+    totalOutlay: money(str(f.total_outlay), 'total_outlay'),
+    potentialTotalValueOfAward: money(str(f.potential_total_value_of_award), 'potential_total_value_of_award'),
     awardingAgencyId: int(f.awarding_agency),
     fundingAgencyId: int(f.funding_agency),
     recipientId: int(f.recipient),
@@ -203,7 +203,7 @@ function transactionRow(
     typeDescription: str(f.type_description),
     actionDate,
     actionType: str(f.action_type),
-    federalActionObligation: str(f.federal_action_obligation),
+    federalActionObligation: money(str(f.federal_action_obligation), 'federal_action_obligation'),
     modificationNumber: str(f.modification_number),
     awardingAgencyId: int(f.awarding_agency),
     fundingAgencyId: int(f.funding_agency),
@@ -221,8 +221,8 @@ function transactionRow(
     periodOfPerformanceStartDate: parseDate(str(f.period_of_performance_start_date)),
     periodOfPerformanceCurrentEndDate: parseDate(str(f.period_of_performance_current_end_date)),
     drvAwardTransactionUsaspend: str(f.drv_award_transaction_usaspend),
-    drvCurrentTotalAwardValueAmountAdjustment: str(f.drv_current_total_award_value_amount_adjustment),
-    drvPotentialTotalAwardValueAmountAdjustment: str(f.drv_potential_total_award_value_amount_adjustment),
+    drvCurrentTotalAwardValueAmountAdjustment: money(str(f.drv_current_total_award_value_amount_adjustment), 'drv_current_total_award_value_amount_adjustment'),
+    drvPotentialTotalAwardValueAmountAdjustment: money(str(f.drv_potential_total_award_value_amount_adjustment), 'drv_potential_total_award_value_amount_adjustment'),
     lastModifiedDate: parseDate(str(f.last_modified_date)),
     certifiedDate: parseDate(str(f.certified_date)),
   };

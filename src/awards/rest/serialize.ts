@@ -1,14 +1,12 @@
+import { fixedDecimal } from '../../shared/exact.js';
 import { fiscalYearOf } from '../../shared/fiscal.js';
 
 type Row = Record<string, unknown> | null | undefined;
 export type Json = null | string | number | boolean | Json[] | { [key: string]: Json };
 
+/** An amount column (numeric(20, 2)) as USAspending writes it: a decimal string with cents, e.g. "1.00". */
 export function money(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'number') return value.toFixed(2);
-  if (typeof value === 'string') return value;
-  if (typeof (value as { toFixed?: unknown }).toFixed === 'function') return (value as { toFixed(d: number): string }).toFixed(2);
-  return String(value);
+  return fixedDecimal(value, 2);
 }
 
 export function day(value: unknown): string | null {

@@ -1,4 +1,5 @@
 import { builder } from '../../builder.js';
+import { fixedDecimal } from '../../shared/exact.js';
 import { db } from '../../db.js';
 import { notFound } from '../../errors.js';
 import { fiscalYearOf } from '../../shared/fiscal.js';
@@ -26,9 +27,9 @@ export const AwardRef = builder.prismaNode('Award', {
       nullable: true,
       description: "USAspending's award key (CONT_AWD_…, CONT_IDV_…, ASST_NON_…, ASST_AGG_…): the file's own, or generated the same way for legacy files.",
     }),
-    totalObligation: t.expose('totalObligation', { type: 'Decimal', nullable: true, description: 'Amount obligated over all transactions.' }),
-    totalOutlay: t.expose('totalOutlay', { type: 'Decimal', nullable: true, description: 'Amount paid out.' }),
-    potentialTotalValueOfAward: t.expose('potentialTotalValueOfAward', { type: 'Decimal', nullable: true, description: 'Value if every option is exercised.' }),
+    totalObligation: t.field({ type: 'Decimal', nullable: true, description: 'Amount obligated over all transactions.', resolve: (award) => fixedDecimal(award.totalObligation, 2) }),
+    totalOutlay: t.field({ type: 'Decimal', nullable: true, description: 'Amount paid out.', resolve: (award) => fixedDecimal(award.totalOutlay, 2) }),
+    potentialTotalValueOfAward: t.field({ type: 'Decimal', nullable: true, description: 'Value if every option is exercised.', resolve: (award) => fixedDecimal(award.potentialTotalValueOfAward, 2) }),
     dateSigned: t.expose('dateSigned', { type: 'Date', nullable: true, description: 'When the award was signed.' }),
     fiscalYear: t.int({ nullable: true, description: 'Federal fiscal year of dateSigned.', resolve: (award) => fiscalYearOf(award.dateSigned) }),
     description: t.exposeString('description', { nullable: true, description: 'What the award is for.' }),

@@ -1,4 +1,5 @@
 import { builder } from '../../builder.js';
+import { fixedDecimal } from '../../shared/exact.js';
 import { db } from '../../db.js';
 import { notFound } from '../../errors.js';
 import { TransactionFilter } from './inputs/filter.js';
@@ -18,7 +19,7 @@ export const TransactionRef = builder.prismaNode('Transaction', {
     typeDescription: t.exposeString('typeDescription', { nullable: true, description: 'Award type in words.' }),
     actionDate: t.expose('actionDate', { type: 'Date', nullable: true, description: 'When the action happened.' }),
     actionType: t.exposeString('actionType', { nullable: true, description: 'Action type code (new, continuation, revision…).' }),
-    federalActionObligation: t.expose('federalActionObligation', { type: 'Decimal', nullable: true, description: 'Amount obligated (or de-obligated) by this action.' }),
+    federalActionObligation: t.field({ type: 'Decimal', nullable: true, description: 'Amount obligated (or de-obligated) by this action.', resolve: (row) => fixedDecimal(row.federalActionObligation, 2) }),
     modificationNumber: t.exposeString('modificationNumber', { nullable: true, description: 'Modification number of the action.' }),
     recipientName: t.exposeString('recipientName', {
       nullable: true,
@@ -36,8 +37,8 @@ export const TransactionRef = builder.prismaNode('Transaction', {
     periodOfPerformanceStartDate: t.expose('periodOfPerformanceStartDate', { type: 'Date', nullable: true, description: 'Start of the period of performance.' }),
     periodOfPerformanceCurrentEndDate: t.expose('periodOfPerformanceCurrentEndDate', { type: 'Date', nullable: true, description: 'Current end of the period of performance.' }),
     drvAwardTransactionUsaspend: t.exposeString('drvAwardTransactionUsaspend', { nullable: true, description: 'Derived by the source: whether USAspending.gov showed the transaction.' }),
-    drvCurrentTotalAwardValueAmountAdjustment: t.expose('drvCurrentTotalAwardValueAmountAdjustment', { type: 'Decimal', nullable: true, description: "Derived by the source: the action's change to the award's current total value." }),
-    drvPotentialTotalAwardValueAmountAdjustment: t.expose('drvPotentialTotalAwardValueAmountAdjustment', { type: 'Decimal', nullable: true, description: "Derived by the source: the action's change to the award's potential total value." }),
+    drvCurrentTotalAwardValueAmountAdjustment: t.field({ type: 'Decimal', nullable: true, description: "Derived by the source: the action's change to the award's current total value.", resolve: (row) => fixedDecimal(row.drvCurrentTotalAwardValueAmountAdjustment, 2) }),
+    drvPotentialTotalAwardValueAmountAdjustment: t.field({ type: 'Decimal', nullable: true, description: "Derived by the source: the action's change to the award's potential total value.", resolve: (row) => fixedDecimal(row.drvPotentialTotalAwardValueAmountAdjustment, 2) }),
     lastModifiedDate: t.expose('lastModifiedDate', { type: 'Date', nullable: true, description: 'Last modification in the source.' }),
     certifiedDate: t.expose('certifiedDate', { type: 'Date', nullable: true, description: 'When the agency certified the data.' }),
     awardingAgency: t.relation('awardingAgency', { nullable: true, description: 'The agency that made the award.' }),

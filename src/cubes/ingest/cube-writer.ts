@@ -1,4 +1,5 @@
 import type { Tx } from '../../db.js';
+import { jsonNumberText } from '../../shared/exact.js';
 import { IngestError } from '../../shared/ingest/types.js';
 
 export type AttributeType = 'string' | 'integer' | 'number' | 'date' | 'boolean';
@@ -169,6 +170,7 @@ export async function writeFacts(
 ): Promise<number> {
   let batch: string[] = [];
   let count = 0;
+  const measureKeys = spec.measures.map((measure) => JSON.stringify(measure.name));
   for await (const row of rows) {
     const data: Record<string, string | number | boolean | null> = {};
     for (const dimension of spec.dimensions) {
@@ -188,13 +190,13 @@ export async function writeFacts(
         );
       }
     }
-    for (const measure of spec.measures) {
-      // Declared-integer measures in real packages carry decimals too; every measure is read as a number.
-      const value = convert(measure.read(row), 'number', row, measure.sourceName);
-      data[measure.name] = typeof value === 'number' && measure.factor !== 1 ? scale(value, measure.factor) : value;
-    }
+    // Measures are written into the JSON text as number literals with every digit of their source text (JSONB keeps
+    // numbers as numeric), never through a JS number. Declared-integer measures in real packages carry decimals too:
+    // every measure is read as a number.
+    const measures = spec.measures.map((measure, i) => `${measureKeys[i]}:${measureText(measure.read(row), measure.factor, row, measure.sourceName) ?? 'null'}`);
+    const attributes = JSON.stringify(data);
     count += 1;
-    batch.push(JSON.stringify({ row_number: count, data }));
+    batch.push(`{"row_number":${count},"data":${attributes === '{}' ? '{' : `${attributes.slice(0, -1)},`}${measures.join(',')}}}`);
     if (batch.length >= BATCH) {
       await insertFacts(tx, datasetId, batch);
       batch = [];
@@ -210,11 +212,6 @@ async function insertFacts(tx: Tx, datasetId: number, batch: string[]): Promise<
     SELECT ${datasetId}, f.row_number, f.data FROM jsonb_to_recordset(${`[${batch.join(',')}]`}::jsonb) AS f(row_number integer, data jsonb)`;
 }
 
-function scale(value: number, factor: number): number {
-  // Round away binary noise (0.1 × 3 ≠ 0.3) to the precision the inputs had.
-  return Number((value * factor).toPrecision(15));
-}
-
 const numberPattern = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const groupedPattern = /^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$/;
 
@@ -223,6 +220,12 @@ const groupedPattern = /^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$/;
  * string) plus dashes, "n/a", ".." and "nfp" ("not for publication", as in the Australian budget papers).
  */
 export const missingMarkers = new Set(['', '-', '–', '—', '..', 'n/a', 'na', 'nfp', 'null', 'none', 'nan']);
+
+function failure(raw: string, row: SourceRow, column: string): (expected: string) => never {
+  return (expected) => {
+    throw new IngestError(`column "${column}": ${JSON.stringify(raw)} is not ${expected}`, row.file, row.line);
+  };
+}
 
 export function convert(
   raw: string | undefined,
@@ -233,9 +236,7 @@ export function convert(
   if (raw === undefined) return null;
   const text = raw.trim();
   if (text === '') return null;
-  const fail = (expected: string): never => {
-    throw new IngestError(`column "${column}": ${JSON.stringify(raw)} is not ${expected}`, row.file, row.line);
-  };
+  const fail = failure(raw, row, column);
   switch (type) {
     case 'string':
       return raw;
@@ -247,10 +248,8 @@ export function convert(
       return value;
     }
     case 'number': {
-      if (missingMarkers.has(text.toLowerCase())) return null;
-      if (groupedPattern.test(text)) return Number(text.replace(/,/g, ''));
-      if (!numberPattern.test(text)) fail('a number');
-      return Number(text);
+      const number = numberText(text, fail);
+      return number === null ? null : Number(number);
     }
     case 'boolean': {
       const lower = text.toLowerCase();
@@ -267,6 +266,24 @@ export function convert(
       return `${year}-${month}-${day}`;
     }
   }
+}
+
+/** The number a numeric cell holds, as decimal text without grouping; null for a "no value" marker. */
+function numberText(text: string, fail: (expected: string) => never): string | null {
+  if (missingMarkers.has(text.toLowerCase())) return null;
+  if (groupedPattern.test(text)) return text.replace(/,/g, '');
+  if (!numberPattern.test(text)) fail('a number');
+  return text;
+}
+
+/** A measure cell as a JSON number literal (times the measure's factor, exactly); null when empty or "no value". */
+export function measureText(raw: string | undefined, factor: number, row: SourceRow, column: string): string | null {
+  const text = raw?.trim();
+  if (!text) return null;
+  const fail = failure(raw!, row, column);
+  const number = numberText(text, fail);
+  if (number === null) return null;
+  return jsonNumberText(number, factor) ?? fail('a number PostgreSQL can hold');
 }
 
 export function normaliseType(type: string | undefined): AttributeType {

@@ -2,6 +2,7 @@ import { db } from '../../db.js';
 import { badInput } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { PageWindow } from '../../shared/connection.js';
+import { ExactNumber } from '../../shared/exact.js';
 import { fieldSql } from './filter.js';
 import { resolveDrilldown, type Column } from './drilldown.js';
 import { resolveAggregate, resolveDimension, type CubeAggregate, type CubeAttribute, type CubeMeasure, type CubeModel } from './model.js';
@@ -36,9 +37,9 @@ export interface AggregatePlan {
   totals(): Promise<{ count: number; summary: Row }>;
 }
 
-/** An aggregate's text value as a JSON number, the babbage way. */
+/** An aggregate's text value as a JSON number with every digit PostgreSQL computed, the babbage way. */
 export function aggregateNumber(value: unknown): unknown {
-  return typeof value === 'string' ? Number(value) : jsonValue(value);
+  return typeof value === 'string' ? new ExactNumber(value) : jsonValue(value);
 }
 
 function direction(order: ParsedOrder): Prisma.Sql {

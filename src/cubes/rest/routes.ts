@@ -4,6 +4,7 @@ import type { Context, Hono } from 'hono';
 import { db } from '../../db.js';
 import { badInput, notFound, UserError } from '../../errors.js';
 import { contentTypes, errorResponse, isCallbackName, withErrorEnvelope, writeJsonp, type ErrorEnvelope, type JsonpStyle } from '../../shared/dialect.js';
+import { exactJson, isExactNumber } from '../../shared/exact.js';
 import { babbageModel } from './babbage.js';
 import { aggregateNumber, aggregatePlan, membersPlan, type AggregatePlan } from '../query/aggregate.js';
 import { dimensionCardinalities } from '../query/cardinality.js';
@@ -21,7 +22,7 @@ const babbageVersion = '0.4.0';
 export function toCsv(columns: string[], rows: Row[]): string {
   const quote = (value: unknown): string => {
     if (value === null || value === undefined) return '';
-    const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+    const text = isExactNumber(value) ? value.value : typeof value === 'object' ? JSON.stringify(value) : String(value);
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
   const lines = [columns.map(quote).join(',')];
@@ -73,16 +74,16 @@ async function aggregatePage(plan: AggregatePlan, page: Page) {
 /** babbage guards the call so a page whose callback is not defined yet gets no error: `cb && cb({...});`. */
 const babbageJsonp: JsonpStyle = (callback, json) => `${callback} && ${callback}(${json});`;
 
-/** JSON, or JSONP when the query names a `callback` (errors too). */
+/** JSON, or JSONP when the query names a `callback` (errors too); measures and aggregates with all their digits. */
 function send(c: Context, body: unknown, status = 200): Response {
   const callback = c.req.query('callback');
   if (callback !== undefined) {
     if (!isCallbackName(callback)) {
       return c.json({ status: 'error', message: `Invalid callback: '${callback}'`, context: {} }, 400);
     }
-    return writeJsonp(c, callback, JSON.stringify(body), babbageJsonp, status);
+    return writeJsonp(c, callback, exactJson(body), babbageJsonp, status);
   }
-  return c.json(body, status as 200);
+  return c.body(exactJson(body), status as 200, { 'content-type': 'application/json' });
 }
 
 function csv(c: Context, name: string, columns: string[], rows: Row[]): Response {

@@ -1,6 +1,7 @@
 import { visibleDatasets } from '../../access/principal.js';
 import { builder } from '../../builder.js';
 import { db } from '../../db.js';
+import { isExactNumber } from '../../shared/exact.js';
 import type { CubeAggregate as CubeAggregateShape } from '../query/model.js';
 import { cubeModel, primeCubes } from '../query/model.js';
 import { allFactFields, projectFact, type FactRow } from '../query/facts.js';
@@ -32,14 +33,26 @@ export const Fact = builder.node(builder.objectRef<FactRow>('Fact'), {
     const rows = keys.length
       ? await db.fact.findMany({
           where: { id: { in: keys }, dataset: { AND: [{ family: 'CUBE' }, visibleDatasets(ctx.principal)] } },
-          select: { id: true, rowNumber: true, data: true, dataset: { select: { id: true, name: true, updatedAt: true } } },
+          select: { id: true, rowNumber: true, dataset: { select: { id: true, name: true, updatedAt: true } } },
         })
       : [];
     primeCubes(ctx, rows.map((row) => row.dataset));
+    // Numbers come as PostgreSQL's text too: Prisma's Json value went through JSON.parse, which bends large measures.
+    const stored = rows.length
+      ? new Map(
+          (
+            await db.$queryRaw<{ id: bigint | number; data: Record<string, unknown>; numbers: Record<string, string> | null }[]>`
+              SELECT f.id, f.data, (SELECT jsonb_object_agg(e.key, e.value #>> '{}') FROM jsonb_each(f.data) e
+                                    WHERE jsonb_typeof(e.value) = 'number') AS numbers
+              FROM fact f WHERE f.id = ANY(${rows.map((row) => row.id)}::bigint[])`
+          ).map((row) => [BigInt(row.id), row]),
+        )
+      : new Map();
     const facts = new Map<bigint, FactRow>();
     for (const row of rows) {
       const model = await cubeModel(ctx, row.dataset.name);
-      facts.set(row.id, { id: row.id, rowNumber: row.rowNumber, data: projectFact(allFactFields(model), row.data as Row) });
+      const fact = stored.get(row.id);
+      facts.set(row.id, { id: row.id, rowNumber: row.rowNumber, data: projectFact(allFactFields(model), fact?.data ?? {}, fact?.numbers ?? {}) });
     }
     return ids.map((id) => facts.get(factKey(id) ?? -1n) ?? null);
   },
@@ -47,8 +60,10 @@ export const Fact = builder.node(builder.objectRef<FactRow>('Fact'), {
     rowNumber: t.exposeInt('rowNumber', { description: 'Position of the row in its source, from 1.' }),
     data: t.field({
       type: 'JSON',
-      description: 'The requested fields (every field when fetched by id) keyed by ref ("dimension.attribute", measure name).',
-      resolve: (fact) => fact.data,
+      description:
+        'The requested fields (every field when fetched by id) keyed by ref ("dimension.attribute", measure name); ' +
+        'measure values are exact decimal text ("9007199254740993", "1.50"), as aggregate values are.',
+      resolve: (fact) => Object.fromEntries(Object.entries(fact.data).map(([ref, value]) => [ref, isExactNumber(value) ? value.value : value])),
     }),
   }),
 });
