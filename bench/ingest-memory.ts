@@ -15,7 +15,7 @@ import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { onServer } from './server-sql.js';
 
 const argv = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -89,15 +89,6 @@ async function cubePackage(dir: string, rows: number): Promise<string> {
   return folder;
 }
 
-async function onServer(server: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: server });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 async function freshPostgres(server: string, rows: number, family: string): Promise<string> {
   const name = `sg_bench_ingest_${family}_${rows}`;

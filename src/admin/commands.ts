@@ -44,6 +44,8 @@ async function ingestCommand(argv: string[], io: CommandIo): Promise<number> {
     const result = await ingest(db, { path, name: values.name, private: values.private }, io.progress);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     io.out(`loaded ${result.family.toLowerCase()} dataset "${result.name}": ${result.rows} rows in ${seconds}s`);
+    // maxRSS is the loading process's peak so far (the server's, when the load ran there through the admin channel).
+    io.out(`  peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB (resident, loading process)`);
     for (const note of result.notes ?? []) io.out(`  ${note}`);
     return 0;
   } catch (error) {

@@ -44,14 +44,17 @@ describe('broken descriptors', () => {
     );
   });
 
-  it('names the column a legacy USAspending contract export misses', async () => {
-    // The header of a legacy FPDS export (USAspending, public domain) whose obligation column is "obligatedamount".
+  it('names the columns a legacy USAspending contract export misses, and loads the feed spelling "obligatedamount"', async () => {
+    // The header of a legacy FPDS export (USAspending, public domain); the data feeds call the obligation "obligatedamount".
     const sample = readFileSync(new URL('../../samples/awards/usaspending_treasury_contracts.csv', import.meta.url), 'utf8').split('\n');
-    const header = sample[0]!.replace('dollarsobligated', 'obligatedamount');
+    const feed = sample[0]!.replace('dollarsobligated', 'obligatedamount');
+    const ok = folder({ 'feed.csv': `${feed}\n${sample[1]}\n` });
+    await expect(load(join(ok, 'feed.csv'))).resolves.toMatchObject({ family: 'AWARDS', rows: 2 });
+    const header = sample[0]!.replace('dollarsobligated', 'obligation').replace('signeddate', 'signed');
     const dir = folder({ 'legacy.csv': `${header}\n${sample[1]}\n` });
     const failure = load(join(dir, 'legacy.csv'));
     await expect(failure).rejects.toThrow(
-      `${join(dir, 'legacy.csv')}: no loader recognises this source: it has "piid" like a USAspending contract export, but no "dollarsobligated" column\nlooked for: `,
+      `${join(dir, 'legacy.csv')}: no loader recognises this source: it has "piid" like a USAspending v1-era contract export / legacy FPDS data feed, but these required columns are missing: "dollarsobligated" or "obligatedamount", "signeddate"\nlooked for: `,
     );
   });
 });

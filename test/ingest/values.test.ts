@@ -105,6 +105,8 @@ describe('npm run ingest', () => {
     expect(failed.stderr).toContain(`ingest failed: ${join(bad, 'grants.csv')}:3: column "amount": "12x" is not an integer`);
     expect(loaded.status).toBe(0);
     expect(loaded.stdout).toMatch(/^loaded records dataset "cli-values-sniffed": 2 rows in [\d.]+s\n/);
+    const peak = /\n {2}peak memory (\d+) MB \(resident, loading process\)\n/.exec(loaded.stdout);
+    expect(Number(peak?.[1])).toBeGreaterThan(0);
     expect(loaded.stdout).toContain('cities.csv: delimiter ";" (detected from the header line), 2 blank lines skipped');
     expect(unrecognised.status).toBe(1);
     const message = unrecognised.stderr.split('\n').filter((line) => line.startsWith('ingest failed') || line.startsWith('looked for'));

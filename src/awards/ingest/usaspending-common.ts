@@ -11,34 +11,7 @@ export const AWARD_TABLES = [
 ] as const;
 export type AwardTable = (typeof AWARD_TABLES)[number];
 
-/** Award type codes and their descriptions (DAIMS type map). */
-export const awardTypes: Record<string, string> = {
-  A: 'BPA Call',
-  B: 'Purchase Order',
-  C: 'Delivery Order',
-  D: 'Definitive Contract',
-  '02': 'Block Grant',
-  '03': 'Formula Grant',
-  '04': 'Project Grant',
-  '05': 'Cooperative Agreement',
-  '06': 'Direct Payment for Specified Use',
-  '07': 'Direct Loan',
-  '08': 'Guaranteed/Insured Loan',
-  '09': 'Insurance',
-  '10': 'Direct Payment with Unrestricted Use',
-  '11': 'Other Financial Assistance',
-};
-
-export function awardCategory(type: string | null | undefined): string | null {
-  if (!type) return null;
-  if (/^[A-D]$/.test(type)) return 'contract';
-  if (/^IDV/.test(type)) return 'idv';
-  if (['02', '03', '04', '05'].includes(type)) return 'grant';
-  if (['06', '10'].includes(type)) return 'direct payment';
-  if (['07', '08'].includes(type)) return 'loans';
-  if (['09', '11'].includes(type)) return 'other';
-  return null;
-}
+export { awardCategory, awardTypes } from './usaspending-types.js';
 
 /** Takes `n` ids from the table's own sequence, so rows can reference each other before they are written. */
 export async function reserveIds(tx: Tx, table: AwardTable, n: number): Promise<number[]> {

@@ -41,6 +41,10 @@ export const AwardRef = builder.prismaNode('Award', {
     piid: t.exposeString('piid', { nullable: true, description: 'Procurement Instrument Identifier (contracts).' }),
     fain: t.exposeString('fain', { nullable: true, description: 'Federal Award Identification Number (assistance).' }),
     uri: t.exposeString('uri', { nullable: true, description: 'Unique record id of aggregate assistance records.' }),
+    generatedUniqueAwardId: t.exposeString('generatedUniqueAwardId', {
+      nullable: true,
+      description: "USAspending's award key (CONT_AWD_…, CONT_IDV_…, ASST_NON_…, ASST_AGG_…): the file's own, or generated the same way for legacy files.",
+    }),
     totalObligation: t.field({ type: 'Decimal', nullable: true, description: 'Amount obligated over all transactions.', resolve: (award) => fixedDecimal(award.totalObligation, 2) }),
     totalOutlay: t.field({ type: 'Decimal', nullable: true, description: 'Amount paid out.', resolve: (award) => fixedDecimal(award.totalOutlay, 2) }),
     potentialTotalValueOfAward: t.field({ type: 'Decimal', nullable: true, description: 'Value if every option is exercised.', resolve: (award) => fixedDecimal(award.potentialTotalValueOfAward, 2) }),

@@ -21,6 +21,10 @@ export const TransactionRef = builder.prismaNode('Transaction', {
     actionType: t.exposeString('actionType', { nullable: true, description: 'Action type code (new, continuation, revision…).' }),
     federalActionObligation: t.field({ type: 'Decimal', nullable: true, description: 'Amount obligated (or de-obligated) by this action.', resolve: (row) => fixedDecimal(row.federalActionObligation, 2) }),
     modificationNumber: t.exposeString('modificationNumber', { nullable: true, description: 'Modification number of the action.' }),
+    recipientName: t.exposeString('recipientName', {
+      nullable: true,
+      description: "The recipient's name as written on this transaction (the recipient entity keeps one name per UEI/DUNS).",
+    }),
     description: t.exposeString('description', { nullable: true, description: 'What the action is for.' }),
     fiscalYear: t.exposeInt('fiscalYear', { nullable: true, description: 'Federal fiscal year of actionDate.' }),
     contractData: t.expose('contractData', { type: 'JSON', nullable: true, description: 'Contract (FPDS) fields as loaded.' }),

@@ -91,7 +91,33 @@ export function hashId(...parts: string[]): string {
   return createHash('sha1').update(parts.join('\u0000')).digest('hex');
 }
 
-/** lat/lon of a record: its first geo_point_2d field, else a GeoJSON Point geometry. */
+/** The centre of the bounding box of a GeoJSON geometry's coordinates, or null. */
+function centreOf(geometry: { coordinates?: unknown; geometries?: unknown }): { lat: number; lon: number } | null {
+  let minLat = Infinity;
+  let maxLat = -Infinity;
+  let minLon = Infinity;
+  let maxLon = -Infinity;
+  const visit = (node: unknown): void => {
+    if (!Array.isArray(node)) return;
+    if (node.length >= 2 && typeof node[0] === 'number' && typeof node[1] === 'number') {
+      const [lon, lat] = node as number[];
+      minLat = Math.min(minLat, lat!);
+      maxLat = Math.max(maxLat, lat!);
+      minLon = Math.min(minLon, lon!);
+      maxLon = Math.max(maxLon, lon!);
+      return;
+    }
+    for (const child of node) visit(child);
+  };
+  visit(geometry.coordinates);
+  if (Array.isArray(geometry.geometries)) for (const part of geometry.geometries) visit((part as { coordinates?: unknown })?.coordinates);
+  return Number.isFinite(minLat) && Number.isFinite(minLon) ? { lat: (minLat + maxLat) / 2, lon: (minLon + maxLon) / 2 } : null;
+}
+
+/**
+ * lat/lon of a record: its first geo_point_2d field, else a GeoJSON Point geometry, else the centre of its shape's
+ * bounding box (so distance and polygon filters reach records that only have a geo_shape).
+ */
 export function pointOf(record: RecordInput, fields: FieldDef[]): { lat: number | null; lon: number | null } {
   for (const field of fields) {
     if (field.type !== 'geo_point_2d') continue;
@@ -105,7 +131,8 @@ export function pointOf(record: RecordInput, fields: FieldDef[]): { lat: number 
     const [lon, lat] = geometry.coordinates as number[];
     if (typeof lat === 'number' && typeof lon === 'number') return { lat, lon };
   }
-  return { lat: null, lon: null };
+  const centre = geometry && typeof geometry === 'object' ? centreOf(geometry) : null;
+  return centre ?? { lat: null, lon: null };
 }
 
 export function recordRow(datasetId: number, record: RecordInput, fields: FieldDef[]): Prisma.RecordCreateManyInput {

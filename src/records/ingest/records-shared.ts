@@ -120,6 +120,8 @@ export function csvRecord(
       geometry = { type: 'Point', coordinates: [lon, lat] };
     }
   }
+  // Else a geo_shape field's GeoJSON (the only object values a CSV gives besides geo_point_2d pairs).
+  geometry ??= Object.values(values).find((value) => value !== null && typeof value === 'object' && !Array.isArray(value));
   return { recordid, fields: values, geometry };
 }
 

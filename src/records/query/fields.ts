@@ -15,6 +15,19 @@ const LATLON = /^\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*$/;
 const INT = /^-?(0|[1-9]\d{0,15})$/;
 const DOUBLE = /^-?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?$/;
 
+const GEOJSON_TYPES = new Set(['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon', 'GeometryCollection']);
+
+/** A GeoJSON geometry written as text (`{"type": "Polygon", "coordinates": …}`), else null. */
+export function geoJsonOf(text: string): object | null {
+  try {
+    const value = JSON.parse(text) as { type?: unknown; coordinates?: unknown; geometries?: unknown } | null;
+    if (!value || typeof value !== 'object' || typeof value.type !== 'string' || !GEOJSON_TYPES.has(value.type)) return null;
+    return Array.isArray(value.coordinates) || Array.isArray(value.geometries) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Accumulates what the values of one field look like and names the narrowest type that fits all of them. */
 export class TypeGuess {
   private int = true;
@@ -34,6 +47,8 @@ export class TypeGuess {
       return;
     }
     if (!(this.fromCsv && typeof value === 'string' && LATLON.test(value))) this.geo = false;
+    // ODS CSV exports write geo_shape fields as GeoJSON text.
+    if (this.fromCsv && typeof value === 'string' && value.startsWith('{')) value = geoJsonOf(value) ?? value;
     if (typeof value === 'object') {
       this.int = this.double = this.date = this.datetime = false;
       if (typeof (value as { type?: unknown }).type !== 'string') this.shape = false;
