@@ -2,12 +2,14 @@
  * Benchmark and load harness: Spendgraph over HTTP against the floor (hand-written SQL through `pg`, prepared
  * statements) and PostGraphile 5 (the peer), on one seeded database, then autocannon load and a soak.
  *
- *   npx tsx bench/run.ts --scale small|medium|large [--runs N] [--soak-seconds S] [--load-seconds S] [--no-peer]
+ *   npx tsx bench/run.ts --scale small|medium|large [--runs N] [--soak-seconds S] [--load-seconds S] [--no-peer] [--json]
  *
  * The peer is a separate npm project in bench/peer (run `npm install` there once; it brings Node 22 and autocannon).
- * Results: bench/results/<scale>.md and bench/results/<scale>.json.
+ * Both servers run on that same Node binary, so neither gains from a newer V8. Results: bench/results/<scale>.md and
+ * bench/results/<scale>.json (both committed), and the scale's table in the README's performance section. `--json`
+ * ends the output with one line of JSON: the worst ratios to the floor and to the peer, throughput and statements.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -46,6 +48,7 @@ const RUNS = positive('runs', scale.runs);
 const SOAK_SECONDS = positive('soak-seconds', scale.soak);
 const LOAD_SECONDS = positive('load-seconds', scale.load);
 const WITH_PEER = !argv.includes('--no-peer');
+const JSON_SUMMARY = argv.includes('--json');
 const SEED = 7;
 const GENERATION = { version: 1, seed: SEED, ...scale, runs: undefined, load: undefined, soak: undefined };
 const dbName = `sg_bench_${scaleName}`;
@@ -402,7 +405,7 @@ function scenarios(floorClient: pg.Pool, sgPort: number, peerPort: number, ids: 
   };
   const cube = {
     query: `{ cube(name: "bench-cubes") { aggregate(cut: "type.kind:\\"grant\\"", drilldown: ["region.code", "category.code"],
-      aggregates: ["_count", "amount.sum"], pageSize: 100) { totalCellCount cells { key values } } } }`,
+      aggregates: ["_count", "amount.sum"], first: 100) { totalCount nodes { key values } } } }`,
   };
   const search = {
     query: `{ records(dataset: "bench-records", q: "alpha", facets: ["category"], first: 10) { totalCount nodes { recordId } facetGroups { name facets { name count } } } }`,
@@ -583,8 +586,8 @@ function scenarios(floorClient: pg.Pool, sgPort: number, peerPort: number, ids: 
       spendgraph: async () => {
         const agg = (await sg(cube.query)).cube.aggregate;
         return [
-          agg.totalCellCount,
-          agg.cells.map((c: any) => [c.key['region.code'], Number(c.key['category.code']), Number(c.values._count), money(c.values['amount.sum'])]),
+          agg.totalCount,
+          agg.nodes.map((c: any) => [c.key['region.code'], Number(c.key['category.code']), Number(c.values._count), money(c.values['amount.sum'])]),
         ];
       },
     },
@@ -685,10 +688,14 @@ async function main() {
 
   const sgPort = 4391;
   const peerPort = 4392;
-  log('starting Spendgraph');
+  // One Node for both servers: the peer's (Node 22, from bench/peer) when it is installed, else this process's.
+  const peerNode = join(peerDir, 'node_modules', '.bin', 'node');
+  const serverNode = existsSync(peerNode) ? peerNode : process.execPath;
+  const serverNodeVersion = execFileSync(serverNode, ['--version']).toString().trim();
+  log(`starting Spendgraph on Node ${serverNodeVersion}`);
   const spendgraph = await startProcess(
     'Spendgraph',
-    process.execPath,
+    serverNode,
     ['--import', 'tsx', 'src/server.ts'],
     { DATABASE_URL: proxiedUrl, PORT: String(sgPort), SPENDGRAPH_SAMPLES: 'off', SPENDGRAPH_QUOTA_ANONYMOUS: '0', NODE_ENV: 'production' },
     /serving/,
@@ -696,7 +703,6 @@ async function main() {
   children.push(spendgraph);
 
   let peerStatus = 'running';
-  const peerNode = join(peerDir, 'node_modules', '.bin', 'node');
   if (!WITH_PEER) peerStatus = 'n/a: disabled with --no-peer';
   else if (!existsSync(peerNode) || !existsSync(join(peerDir, 'node_modules', 'postgraphile'))) peerStatus = 'n/a: run `npm install` in bench/peer';
   else {
@@ -781,7 +787,7 @@ async function main() {
     scale: scaleName,
     sizes: scale,
     command: `npx tsx bench/run.ts --scale ${scaleName}${argv.includes('--soak-seconds') ? ` --soak-seconds ${SOAK_SECONDS}` : ''}`,
-    machine: { cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+    machine: { cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: serverNodeVersion, harnessNode: process.version },
     runsPerScenario: RUNS,
     generateAndLoadSeconds: loadSeconds,
     generatedThisRun: generated,
@@ -794,7 +800,57 @@ async function main() {
   };
   writeFileSync(join(here, 'results', `${scaleName}.json`), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(here, 'results', `${scaleName}.md`), markdown(report));
+  updateReadme(report);
   process.stdout.write(markdown(report));
+  if (JSON_SUMMARY) process.stdout.write(`${JSON.stringify(summary(report))}\n`);
+}
+
+/** The figures the targets are stated in: worst ratios, throughput and p99 at 8 connections, statements. */
+function summary(report: any) {
+  const timed = (t: any) => (t && !('error' in t) ? t : null);
+  let worstToFloor = 0;
+  let worstToPeer = 0;
+  let maxAwardStatements = 0;
+  const errors: string[] = [];
+  for (const s of report.scenarios) {
+    const sg = timed(s.spendgraph);
+    if (!sg) {
+      errors.push(s.name);
+      continue;
+    }
+    worstToFloor = Math.max(worstToFloor, sg.ratio);
+    const peer = timed(s.peer);
+    if (peer) worstToPeer = Math.max(worstToPeer, sg.median / peer.median);
+    if (!/cube|record/.test(s.name)) maxAwardStatements = Math.max(maxAwardStatements, sg.statements);
+  }
+  const at8 = (server: string) => report.load.find((l: any) => l.server === server && l.connections === 8);
+  return {
+    scale: report.scale,
+    node: report.machine.node,
+    worstRatioToFloor: Number(worstToFloor.toFixed(2)),
+    worstRatioToPeer: Number(worstToPeer.toFixed(2)),
+    maxAwardStatements,
+    requestsPerSecondAt8: { spendgraph: at8('Spendgraph')?.requestsPerSecond ?? null, peer: at8('PostGraphile 5')?.requestsPerSecond ?? null },
+    p99At8: { spendgraph: at8('Spendgraph')?.p99 ?? null, peer: at8('PostGraphile 5')?.p99 ?? null },
+    soakRssGrowthPercent: report.soak ? Number(report.soak.rssGrowthPercent.toFixed(1)) : null,
+    errors,
+  };
+}
+
+/** Rewrites the scale's block of the README's performance section from the report (between its markers). */
+function updateReadme(report: any) {
+  const path = join(root, 'README.md');
+  const readme = readFileSync(path, 'utf8');
+  const start = `<!-- bench:${report.scale}:start -->`;
+  const end = `<!-- bench:${report.scale}:end -->`;
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) {
+    log(`README has no ${start} … ${end} block: not updated`);
+    return;
+  }
+  const body = markdown(report).split('\n').slice(2).join('\n').trim();
+  writeFileSync(path, `${readme.slice(0, from + start.length)}\n${body}\n${readme.slice(to)}`);
 }
 
 function markdown(report: any): string {
@@ -806,7 +862,7 @@ function markdown(report: any): string {
   const lines = [
     `# Benchmark, scale ${report.scale}`,
     '',
-    `Command: \`${report.command}\`; ${report.machine.cpus} CPUs, ${report.machine.memoryGb} GB, Node ${report.machine.node}; ` +
+    `Command: \`${report.command}\`; ${report.machine.cpus} CPUs, ${report.machine.memoryGb} GB, both servers on Node ${report.machine.node}; ` +
       `${report.runsPerScenario} timed runs per scenario after 2 warm-ups; data: ${JSON.stringify(report.sizes).replace(/"/g, '')}; ` +
       `${report.generatedThisRun ? 'generation + load' : 'migrations (data reused)'} ${report.generateAndLoadSeconds.toFixed(0)} s, whole run ${report.totalSeconds.toFixed(0)} s. Peer: ${report.peer}.`,
     '',
