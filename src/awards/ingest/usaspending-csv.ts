@@ -13,8 +13,12 @@ import { parseAwardType } from './usaspending-types.js';
 
 const AGENCY_LIST = 'authoritative_agency_list.csv';
 const CITY_COUNTY = 'ref_city_county_code.csv';
-/** Transactions (or award rows) read before a batch is written. */
-const BATCH = 2000;
+/**
+ * Transactions (or award rows) read before a batch is written. Small on purpose: Prisma's debug module keeps the
+ * arguments of its last 100 debug calls (enabled or not), so every batch's JSON payload stays reachable for a while;
+ * 500 rows instead of 2,000 cut the live heap of a 30 MB load from about 170 MB to 120 MB at the same speed.
+ */
+const BATCH = 500;
 
 async function headerOf(path: string): Promise<string[] | null> {
   if (!path.toLowerCase().endsWith('.csv')) return null;
