@@ -1,6 +1,7 @@
 import { loadConfig } from './config.js';
 import { limits } from './limits.js';
 import { createAdapter } from './db/adapter.js';
+import { catalogMemo } from './db/catalog-events.js';
 import type { DatabaseHealth } from './db/replicas.js';
 import { onPrimary } from './db/routing.js';
 import { applyMigrations, readMigrations } from './db/schema-engine.js';
@@ -15,6 +16,9 @@ export const adapter = createAdapter(
 );
 
 export const db = new PrismaClient({ adapter: adapter.factory });
+
+// Catalog lookups are memoised across requests while a listener hears every change to the dataset table.
+catalogMemo.listenWith(() => adapter.listenCatalog?.(catalogMemo));
 
 export type Db = typeof db;
 /** The client handed to `db.$transaction(async (tx) => ...)`. */
@@ -62,6 +66,7 @@ export function migrate(log: (line: string) => void = (line) => console.error(li
 }
 
 export async function closeDb(): Promise<void> {
+  await catalogMemo.close();
   await db.$disconnect();
   await adapter.close();
 }
