@@ -232,6 +232,9 @@ export function createGraphQLHandler(limits: GraphQLLimits = graphqlLimitsFromEn
     graphiql: limits.requirePersisted ? false : { title: 'Spendgraph', defaultQuery },
     renderGraphiQL: renderOfflineGraphiQL,
     plugins: [useRequestErrorCodes(), useRejectNulBytes(), useWritesOnThePrimary(), ...limitPlugins(limits)],
+    // The edge (src/shared/edge.ts) has read the body within SPENDGRAPH_MAX_BODY before Yoga sees the request; Yoga's
+    // own limit would wrap it in a second stream, turning the server's lightweight request into a full one.
+    maxRequestBodySize: false,
     maskedErrors: { maskError },
   });
 }
