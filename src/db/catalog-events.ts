@@ -36,20 +36,27 @@ export class CatalogMemo {
     await listener?.close();
   }
 
-  /** Whether lookups are memoised now (the listener is connected). */
+  /** Whether lookups are memoised now (the listener is connected); starts the listener on first use. */
   get live(): boolean {
+    return this.#listen();
+  }
+
+  #listen(): boolean {
+    if (!this.#listener && this.#start) this.#listener = this.#start();
     return this.#live;
   }
 
-  /** Changes seen since the process started (for tests and /healthz). */
-  get changes(): number {
+  /**
+   * Changes seen since the process started, counting each time the listener (re)connected as one (a change made
+   * while it was away is not heard). Anything memoised elsewhere under this number is stale once it moves.
+   */
+  get generation(): number {
     return this.#changes;
   }
 
   /** The memoised value of `key`, computed by `compute` when absent (or always, while not live). */
   get<T>(key: string, compute: () => Promise<T>): Promise<T> {
-    if (!this.#listener && this.#start) this.#listener = this.#start();
-    if (!this.#live) return compute();
+    if (!this.#listen()) return compute();
     const hit = this.#entries.get(key) as Promise<T> | undefined;
     if (hit) return hit;
     if (this.#entries.size >= this.maxEntries) this.#entries.clear();
@@ -70,6 +77,7 @@ export class CatalogMemo {
 
   /** The listener connected (memoise from now on) or lost its connection (stop, and forget). */
   setLive(live: boolean): void {
+    this.#changes += 1;
     this.#entries.clear();
     this.#live = live;
   }
