@@ -693,13 +693,8 @@ async function main() {
   const serverNode = existsSync(peerNode) ? peerNode : process.execPath;
   const serverNodeVersion = execFileSync(serverNode, ['--version']).toString().trim();
   log(`starting Spendgraph on Node ${serverNodeVersion}`);
-  const spendgraph = await startProcess(
-    'Spendgraph',
-    serverNode,
-    ['--import', 'tsx', 'src/server.ts'],
-    { DATABASE_URL: proxiedUrl, PORT: String(sgPort), SPENDGRAPH_SAMPLES: 'off', SPENDGRAPH_QUOTA_ANONYMOUS: '0', NODE_ENV: 'production' },
-    /serving/,
-  );
+  const spendgraphEnv = { DATABASE_URL: proxiedUrl, PORT: String(sgPort), SPENDGRAPH_SAMPLES: 'off', SPENDGRAPH_QUOTA_ANONYMOUS: '0', NODE_ENV: 'production' };
+  const spendgraph = await startProcess('Spendgraph', serverNode, ['--import', 'tsx', 'src/server.ts'], spendgraphEnv, /serving/);
   children.push(spendgraph);
 
   let peerStatus = 'running';
@@ -769,11 +764,29 @@ async function main() {
       }
     }
     for (const child of children.slice(1)) child.kill('SIGTERM');
-    log(`soak: ${SOAK_SECONDS} s at 8 connections`);
+    // The response cache is an option, reported as its own row: the targets are for the server without it.
+    log('load: Spendgraph with the response cache (an option), 8 connections');
+    const cachedPort = sgPort + 2;
+    const cachedServer = await startProcess(
+      'Spendgraph (response cache)',
+      serverNode,
+      ['--import', 'tsx', 'src/server.ts'],
+      { ...spendgraphEnv, PORT: String(cachedPort), SPENDGRAPH_RESPONSE_CACHE_SECONDS: '60' },
+      /serving/,
+    );
+    try {
+      loads.push({ server: 'Spendgraph, response cache (option)', scenario: list[0]!.name, ...(await load(cachedPort, loadRequest, 8, LOAD_SECONDS)) });
+    } finally {
+      cachedServer.kill('SIGTERM');
+    }
+    // Warm-up first, so the soak's first reading is of a server that has filled its heap, not of an idle one.
+    const warmUp = Math.max(5, Math.round(SOAK_SECONDS / 10));
+    log(`soak: ${warmUp} s warm-up, then ${SOAK_SECONDS} s at 8 connections`);
+    await load(sgPort, loadRequest, 8, warmUp);
     const rssStart = rssMb(spendgraph.pid!);
     const soakRun = await load(sgPort, loadRequest, 8, SOAK_SECONDS);
     const rssEnd = rssMb(spendgraph.pid!);
-    soak = { ...soakRun, rssStartMb: rssStart, rssEndMb: rssEnd, rssGrowthPercent: ((rssEnd - rssStart) / rssStart) * 100 };
+    soak = { ...soakRun, warmUpSeconds: warmUp, rssStartMb: rssStart, rssEndMb: rssEnd, rssGrowthPercent: ((rssEnd - rssStart) / rssStart) * 100 };
   } else {
     log('load and soak skipped: autocannon is installed with `npm install` in bench/peer');
   }
@@ -884,7 +897,7 @@ function markdown(report: any): string {
       (l: any) => `| ${l.server} | ${l.connections} | ${l.seconds} | ${l.requestsPerSecond.toFixed(0)} | ${l.p50} | ${l.p97_5} | ${l.p99} | ${l.errors} |`,
     ),
     '',
-    `Soak (Spendgraph, peer stopped): ${report.soak.seconds} s at 8 connections, ${report.soak.requestsPerSecond.toFixed(0)} req/s, p99 ${report.soak.p99} ms, ` +
+    `Soak (Spendgraph, peer stopped): ${report.soak.warmUpSeconds ?? 0} s warm-up, then ${report.soak.seconds} s at 8 connections, ${report.soak.requestsPerSecond.toFixed(0)} req/s, p99 ${report.soak.p99} ms, ` +
       `${report.soak.errors} errors; RSS ${report.soak.rssStartMb.toFixed(0)} MB -> ${report.soak.rssEndMb.toFixed(0)} MB ` +
       `(${report.soak.rssGrowthPercent.toFixed(1)}%).`,
     '',

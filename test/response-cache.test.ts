@@ -13,7 +13,7 @@ import { graphqlLimitsFromEnv } from '../src/graphql-limits.js';
 import { ingest } from '../src/shared/ingest/index.js';
 import { createGraphQLHandler } from '../src/yoga.js';
 import { writeRecordsCsv } from './processes.js';
-import { statementLog } from './statements.js';
+import { catalogSettled, statementLog } from './statements.js';
 
 const name = `response-cache-${process.pid}`;
 const handler = createGraphQLHandler({ ...graphqlLimitsFromEnv({}), responseCacheSeconds: 60 });
@@ -37,24 +37,14 @@ async function post(principal: Principal = anonymous): Promise<{ body: string; s
 async function load(rows: number, isPrivate = false): Promise<void> {
   const before = catalogMemo.generation;
   await ingest(db, { path: writeRecordsCsv(dir, name, rows), name, private: isPrivate });
-  const started = Date.now();
-  while (catalogMemo.generation === before) {
-    if (Date.now() - started > 10_000) throw new Error('the catalog change was not heard');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  // A load changes dataset rows in several statements, each heard on its own: wait until they are all in.
-  for (let seen = -1; seen !== catalogMemo.generation; ) {
-    seen = catalogMemo.generation;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
+  await catalogSettled();
+  expect(catalogMemo.generation).toBeGreaterThan(before);
 }
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'spendgraph-response-cache-'));
   counter = statementLog();
-  await catalogMemo.get('test:start', async () => true);
-  const started = Date.now();
-  while (!catalogMemo.live && Date.now() - started < 10_000) await new Promise((resolve) => setTimeout(resolve, 20));
+  await catalogSettled();
   await load(30);
 });
 
