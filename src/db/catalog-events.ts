@@ -99,13 +99,18 @@ export function listenOnPostgres(url: string, memo: CatalogMemo = catalogMemo): 
   let retry: NodeJS.Timeout | undefined;
   let delay = 1000;
 
-  const lost = () => {
+  /** Stops listening on the current connection and closes it (its late errors ignored). */
+  const drop = async () => {
     memo.setLive(false);
     const dead = client;
     client = undefined;
     dead?.removeAllListeners();
     dead?.on('error', () => undefined);
-    void dead?.end().catch(() => undefined);
+    await dead?.end().catch(() => undefined);
+  };
+
+  const lost = () => {
+    void drop();
     if (closed || retry) return;
     retry = setTimeout(() => {
       retry = undefined;
@@ -146,12 +151,7 @@ export function listenOnPostgres(url: string, memo: CatalogMemo = catalogMemo): 
     async close() {
       closed = true;
       if (retry) clearTimeout(retry);
-      memo.setLive(false);
-      const last = client;
-      client = undefined;
-      last?.removeAllListeners();
-      last?.on('error', () => undefined);
-      await last?.end().catch(() => undefined);
+      await drop();
     },
   };
 }
