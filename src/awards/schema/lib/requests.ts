@@ -5,7 +5,7 @@ import type { Context } from '../../../context.js';
 import { stripLocations } from '../../../shared/filter/ast.js';
 import { resolveConnection, type ConnectionArgs, type ConnectionResult } from '../../../shared/connection.js';
 import { requestMemo } from '../../../shared/loaders.js';
-import { buildWhere, compileOrder, delegate, requestScope, type ListRequest, type Scope } from '../../query/queries.js';
+import { buildWhere, compileOrder, delegate, loadStrategy, requestScope, type ListRequest, type Scope } from '../../query/queries.js';
 import { loadRequest, saveRequest } from '../../query/saved.js';
 import { filterOf } from '../inputs/filter.js';
 import { orderEntries, type RootModel } from '../inputs/fields.js';
@@ -39,15 +39,6 @@ export function storable(request: ListRequest): ListRequest {
 export type ListConnection<T> = ConnectionResult<T> & { endpoint: string; request: ListRequest };
 
 export const listLimits = { defaultSize: 100, maxSize: 500 };
-
-/**
- * Relations selected below a page are joined into its one statement (lateral subqueries), except on deep pages: the
- * planner evaluates the joins for every skipped row as well, so past a few thousand rows a statement per relation
- * level is cheaper.
- */
-export function loadStrategy(offset: number): 'join' | 'query' {
-  return offset > 2000 ? 'query' : 'join';
-}
 
 /**
  * One page of awards or transactions with everything the selection asks below `edges.node` and `nodes` folded
