@@ -167,7 +167,7 @@ async function main() {
     if (body.errors || body.data?.awards.nodes.length !== 100) throw new Error(`unexpected list answer: ${JSON.stringify(body).slice(0, 300)}`);
   };
   const layerList = (page: number) => async () => {
-    const list = await prepareList('Award', { filter: filterOf('Award', filter), order: [], dataset: DATASET }, { page, limit: 100 }, publicScope);
+    const list = await prepareList('Award', { filter: filterOf('Award', filter), dialect: 'graphql', order: [], dataset: DATASET }, { page, limit: 100 }, publicScope);
     const { rows } = await listRows(list);
     if (rows.length !== 100) throw new Error('query layer list returned too few rows');
   };

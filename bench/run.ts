@@ -10,13 +10,14 @@
  * ends the output with one line of JSON: the worst ratios to the floor and to the peer, throughput and statements.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
-import { cpus, totalmem } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { compare, summarise, takeSnapshot } from './heap.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -693,11 +694,14 @@ async function main() {
   const serverNode = existsSync(peerNode) ? peerNode : process.execPath;
   const serverNodeVersion = execFileSync(serverNode, ['--version']).toString().trim();
   log(`starting Spendgraph on Node ${serverNodeVersion}`);
+  const spendgraphEnv = { DATABASE_URL: proxiedUrl, PORT: String(sgPort), SPENDGRAPH_SAMPLES: 'off', SPENDGRAPH_QUOTA_ANONYMOUS: '0', NODE_ENV: 'production' };
+  // Heap snapshots on SIGUSR2, written into a directory of the run's own (the soak compares two of them).
+  const snapshots = mkdtempSync(join(tmpdir(), 'spendgraph-bench-heap-'));
   const spendgraph = await startProcess(
     'Spendgraph',
     serverNode,
-    ['--import', 'tsx', 'src/server.ts'],
-    { DATABASE_URL: proxiedUrl, PORT: String(sgPort), SPENDGRAPH_SAMPLES: 'off', SPENDGRAPH_QUOTA_ANONYMOUS: '0', NODE_ENV: 'production' },
+    ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshots}`, '--import', 'tsx', 'src/server.ts'],
+    spendgraphEnv,
     /serving/,
   );
   children.push(spendgraph);
@@ -769,11 +773,36 @@ async function main() {
       }
     }
     for (const child of children.slice(1)) child.kill('SIGTERM');
-    log(`soak: ${SOAK_SECONDS} s at 8 connections`);
+    // The response cache is an option, reported as its own row: the targets are for the server without it.
+    log('load: Spendgraph with the response cache (an option), 8 connections');
+    const cachedPort = sgPort + 2;
+    const cachedServer = await startProcess(
+      'Spendgraph (response cache)',
+      serverNode,
+      ['--import', 'tsx', 'src/server.ts'],
+      { ...spendgraphEnv, PORT: String(cachedPort), SPENDGRAPH_RESPONSE_CACHE_SECONDS: '60' },
+      /serving/,
+    );
+    try {
+      loads.push({ server: 'Spendgraph, response cache (option)', scenario: list[0]!.name, ...(await load(cachedPort, loadRequest, 8, LOAD_SECONDS)) });
+    } finally {
+      cachedServer.kill('SIGTERM');
+    }
+    // Warm-up first, so the soak's first reading is of a server that has filled its heap, not of an idle one.
+    const warmUp = Math.max(5, Math.round(SOAK_SECONDS / 10));
+    log(`soak: ${warmUp} s warm-up, heap snapshot, ${warmUp} s warm-up, then ${SOAK_SECONDS} s at 8 connections`);
+    await load(sgPort, loadRequest, 8, warmUp);
+    const ping = () => fetch(`http://127.0.0.1:${sgPort}/healthz`).then((response) => response.text());
+    log('heap snapshot before the soak');
+    const heapStart = summarise(await takeSnapshot(spendgraph.pid!, snapshots, ping));
+    // Writing a snapshot takes memory of its own: warm up again so that the first RSS reading includes it.
+    await load(sgPort, loadRequest, 8, warmUp);
     const rssStart = rssMb(spendgraph.pid!);
     const soakRun = await load(sgPort, loadRequest, 8, SOAK_SECONDS);
     const rssEnd = rssMb(spendgraph.pid!);
-    soak = { ...soakRun, rssStartMb: rssStart, rssEndMb: rssEnd, rssGrowthPercent: ((rssEnd - rssStart) / rssStart) * 100 };
+    log('heap snapshot after the soak');
+    const heap = compare(heapStart, summarise(await takeSnapshot(spendgraph.pid!, snapshots, ping)));
+    soak = { ...soakRun, warmUpSeconds: warmUp, heap, rssStartMb: rssStart, rssEndMb: rssEnd, rssGrowthPercent: ((rssEnd - rssStart) / rssStart) * 100 };
   } else {
     log('load and soak skipped: autocannon is installed with `npm install` in bench/peer');
   }
@@ -781,6 +810,7 @@ async function main() {
   await floorClient.end();
   await admin.end();
   stopAll();
+  rmSync(snapshots, { recursive: true, force: true });
   proxy.close();
 
   const report = {
@@ -833,6 +863,7 @@ function summary(report: any) {
     requestsPerSecondAt8: { spendgraph: at8('Spendgraph')?.requestsPerSecond ?? null, peer: at8('PostGraphile 5')?.requestsPerSecond ?? null },
     p99At8: { spendgraph: at8('Spendgraph')?.p99 ?? null, peer: at8('PostGraphile 5')?.p99 ?? null },
     soakRssGrowthPercent: report.soak ? Number(report.soak.rssGrowthPercent.toFixed(1)) : null,
+    soakHeapGrowthPercent: report.soak?.heap?.growthPercent ?? null,
     errors,
   };
 }
@@ -884,9 +915,13 @@ function markdown(report: any): string {
       (l: any) => `| ${l.server} | ${l.connections} | ${l.seconds} | ${l.requestsPerSecond.toFixed(0)} | ${l.p50} | ${l.p97_5} | ${l.p99} | ${l.errors} |`,
     ),
     '',
-    `Soak (Spendgraph, peer stopped): ${report.soak.seconds} s at 8 connections, ${report.soak.requestsPerSecond.toFixed(0)} req/s, p99 ${report.soak.p99} ms, ` +
+    `Soak (Spendgraph, peer stopped): 2 × ${report.soak.warmUpSeconds ?? 0} s warm-up around a heap snapshot, then ${report.soak.seconds} s at 8 connections, ${report.soak.requestsPerSecond.toFixed(0)} req/s, p99 ${report.soak.p99} ms, ` +
       `${report.soak.errors} errors; RSS ${report.soak.rssStartMb.toFixed(0)} MB -> ${report.soak.rssEndMb.toFixed(0)} MB ` +
-      `(${report.soak.rssGrowthPercent.toFixed(1)}%).`,
+      `(${report.soak.rssGrowthPercent.toFixed(1)}%)` +
+      (report.soak.heap
+        ? `; live heap in snapshots (after a full collection) ${report.soak.heap.startMb} MB -> ${report.soak.heap.endMb} MB (${report.soak.heap.growthPercent}%), ` +
+          `most grown: ${report.soak.heap.top.map((t: any) => `${t.name} ${t.bytes >= 0 ? '+' : ''}${(t.bytes / 1024).toFixed(0)} kB (${t.count >= 0 ? '+' : ''}${t.count})`).join(', ')}.`
+        : '.'),
     '',
   );
   return lines.join('\n');

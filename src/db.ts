@@ -1,6 +1,7 @@
 import { loadConfig } from './config.js';
 import { limits } from './limits.js';
 import { createAdapter } from './db/adapter.js';
+import { catalogMemo } from './db/catalog-events.js';
 import { capturingTransactions } from './db/driver-transaction.js';
 import type { DatabaseHealth } from './db/replicas.js';
 import { onPrimary } from './db/routing.js';
@@ -17,6 +18,9 @@ export const adapter = createAdapter(
 
 // Loads reach their transaction's driver connection through the capturing wrapper (see db/driver-transaction.ts).
 export const db = new PrismaClient({ adapter: capturingTransactions(adapter.factory) });
+
+// Catalog lookups are memoised across requests while a listener hears every change to the dataset table.
+catalogMemo.listenWith(() => adapter.listenCatalog?.(catalogMemo));
 
 export type Db = typeof db;
 /** The client handed to `db.$transaction(async (tx) => ...)`. */
@@ -64,6 +68,7 @@ export function migrate(log: (line: string) => void = (line) => console.error(li
 }
 
 export async function closeDb(): Promise<void> {
+  await catalogMemo.close();
   await db.$disconnect();
   await adapter.close();
 }

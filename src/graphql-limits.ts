@@ -13,6 +13,8 @@ export interface GraphQLLimits {
   persistedOperations?: string;
   /** Only persisted operations may run (arbitrary documents are refused). */
   requirePersisted: boolean;
+  /** Seconds a query's result may be answered from the response cache (0: no response cache). */
+  responseCacheSeconds: number;
 }
 
 export function whole(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -35,6 +37,7 @@ export function graphqlLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Grap
     introspection: (env.SPENDGRAPH_INTROSPECTION ?? 'on') !== 'off',
     persistedOperations: env.SPENDGRAPH_PERSISTED_OPERATIONS || undefined,
     requirePersisted: env.SPENDGRAPH_REQUIRE_PERSISTED === 'true' || (production && env.SPENDGRAPH_REQUIRE_PERSISTED === undefined && !!env.SPENDGRAPH_PERSISTED_OPERATIONS),
+    responseCacheSeconds: ['', '0', undefined].includes(env.SPENDGRAPH_RESPONSE_CACHE_SECONDS) ? 0 : whole(env, 'SPENDGRAPH_RESPONSE_CACHE_SECONDS', 0),
   };
 }
 

@@ -3,11 +3,14 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createInMemoryAPQStore, useAPQ, type APQStore } from '@graphql-yoga/plugin-apq';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { createInMemoryCache, useResponseCache } from '@graphql-yoga/plugin-response-cache';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError, Kind, getOperationAST, visit, type DocumentNode, type ExecutionResult } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin } from 'graphql-yoga';
+import { visibleDatasets } from './access/principal.js';
+import { catalogMemo } from './db/catalog-events.js';
 import { useThePrimary } from './db/routing.js';
-import { createContext } from './context.js';
+import { createContext, type Context } from './context.js';
 import { graphqlLimitsFromEnv, type GraphQLLimits } from './graphql-limits.js';
 import { schema } from './schema.js';
 import { databaseUserError } from './shared/database-errors.js';
@@ -214,6 +217,25 @@ function limitPlugins(limits: GraphQLLimits): Plugin[] {
   return plugins;
 }
 
+/**
+ * The optional response cache (SPENDGRAPH_RESPONSE_CACHE_SECONDS): a query's result, keyed by its document,
+ * variables and operation name, the datasets the caller may see and the catalog's generation, so that any load,
+ * reload, push, permission change or delete (each changes a dataset row, which the catalog listener hears) makes
+ * every earlier entry unreachable. It answers only while the listener is connected: otherwise a change could go
+ * unheard. Results with errors are never kept.
+ */
+function responseCachePlugins(limits: GraphQLLimits): Plugin[] {
+  if (limits.responseCacheSeconds <= 0) return [];
+  return [
+    useResponseCache<Context>({
+      cache: createInMemoryCache({ max: 1000 }),
+      ttl: limits.responseCacheSeconds * 1000,
+      enabled: () => catalogMemo.live,
+      session: (_request, context) => `${catalogMemo.generation}:${JSON.stringify(visibleDatasets(context.principal))}`,
+    }),
+  ];
+}
+
 /** Documents registered by automatic persisted queries: at most 1000, for a day, none longer than 100,000 characters. */
 function apqStore(): APQStore {
   const store = createInMemoryAPQStore({ max: 1000, ttl: 24 * 60 * 60 * 1000 });
@@ -231,7 +253,10 @@ export function createGraphQLHandler(limits: GraphQLLimits = graphqlLimitsFromEn
     landingPage: false,
     graphiql: limits.requirePersisted ? false : { title: 'Spendgraph', defaultQuery },
     renderGraphiQL: renderOfflineGraphiQL,
-    plugins: [useRequestErrorCodes(), useRejectNulBytes(), useWritesOnThePrimary(), ...limitPlugins(limits)],
+    plugins: [useRequestErrorCodes(), useRejectNulBytes(), useWritesOnThePrimary(), ...limitPlugins(limits), ...responseCachePlugins(limits)],
+    // The edge (src/shared/edge.ts) has read the body within SPENDGRAPH_MAX_BODY before Yoga sees the request; Yoga's
+    // own limit would wrap it in a second stream, turning the server's lightweight request into a full one.
+    maxRequestBodySize: false,
     maskedErrors: { maskError },
   });
 }

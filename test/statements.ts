@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { adapter } from '../src/db.js';
+import { catalogMemo } from '../src/db/catalog-events.js';
 
 /**
  * Records the SQL statements reaching the database driver (the PGlite client or the pg pool): no mocking, only
@@ -31,4 +32,21 @@ export function statementLog() {
       target.query = original;
     },
   };
+}
+
+/**
+ * Waits until the catalog memo listens and has heard every change made so far (loads change dataset rows in several
+ * statements, each heard on its own): statements counted after this are those of a steady server.
+ */
+export async function catalogSettled(ms = 10_000): Promise<void> {
+  const started = Date.now();
+  const pause = (delay: number) => new Promise((resolve) => setTimeout(resolve, delay));
+  while (!catalogMemo.live) {
+    if (Date.now() - started > ms) throw new Error(`the catalog listener did not connect within ${ms} ms`);
+    await pause(20);
+  }
+  for (let seen = -1; seen !== catalogMemo.generation; ) {
+    seen = catalogMemo.generation;
+    await pause(300);
+  }
 }

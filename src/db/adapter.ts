@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { listenOnPGlite, listenOnPostgres, type CatalogListener, type CatalogMemo } from './catalog-events.js';
 import { claimDataDir, describeOwner, releaseDataDir } from './owner.js';
 import { describeUrl, ReplicaSet, RoutingAdapterFactory } from './replicas.js';
 
@@ -35,6 +36,11 @@ export interface Adapter {
   dataDir?: string;
   /** The replicas reads may go to (PostgreSQL with replica URLs only). */
   replicas?: ReplicaSet;
+  /**
+   * Starts listening for catalog changes into `memo` (see CatalogMemo); absent where memoising would not be safe
+   * (reads on replicas).
+   */
+  listenCatalog?(memo: CatalogMemo): CatalogListener;
   close(): Promise<void>;
 }
 
@@ -166,6 +172,7 @@ export function createAdapter(target: DatabaseTarget): Adapter {
       kind: 'postgres',
       describe: `PostgreSQL at ${describeUrl(target.url)}${replicas ? ` with ${replicas.replicas.length} replica(s): ${replicas.replicas.map((r) => r.database).join(', ')}` : ''}`,
       replicas,
+      ...(replicas ? {} : { listenCatalog: (memo: CatalogMemo) => listenOnPostgres(target.url!, memo) }),
       close: async () => replicas?.close(),
     };
   }
@@ -176,11 +183,20 @@ export function createAdapter(target: DatabaseTarget): Adapter {
       migrationFactory: factory,
       kind: 'pglite',
       describe: 'embedded PGlite in memory',
+      listenCatalog: (memo) => listenOnPGlite(factory.database(), memo),
       close: () => factory.close(),
     };
   }
   mkdirSync(target.dataDir, { recursive: true });
   const dir = join(target.dataDir, 'pglite');
   const factory = new OwnedPGliteFactory(target.dataDir, dir);
-  return { factory, migrationFactory: factory, kind: 'pglite', describe: `embedded PGlite in ${dir}`, dataDir: target.dataDir, close: () => factory.close() };
+  return {
+    factory,
+    migrationFactory: factory,
+    kind: 'pglite',
+    describe: `embedded PGlite in ${dir}`,
+    dataDir: target.dataDir,
+    listenCatalog: (memo) => listenOnPGlite(factory.database(), memo),
+    close: () => factory.close(),
+  };
 }

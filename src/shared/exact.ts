@@ -84,5 +84,9 @@ export function decimalAmount(text: string, scale: number, precision: number): s
 export function fixedDecimal(value: unknown, scale: number): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number') throw new TypeError('a decimal value arrived as a JS number');
+  // A Prisma Decimal formats itself exactly (and a numeric column never has more digits than its scale).
+  if (typeof value === 'object' && typeof (value as { toFixed?: unknown }).toFixed === 'function') {
+    return (value as { toFixed(dp: number): string }).toFixed(scale);
+  }
   return new Exact(String(value)).toFixed(scale);
 }

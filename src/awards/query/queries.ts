@@ -1,4 +1,5 @@
 import { db } from '../../db.js';
+import { catalogMemo } from '../../db/catalog-events.js';
 import { badInput } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { FilterNode } from '../../shared/filter/ast.js';
@@ -53,10 +54,13 @@ export function requestScope(scope: Scope): Scope {
   return scope;
 }
 
+/** Memoised across requests while the catalog is unchanged (see CatalogMemo): most requests then send no lookup. */
 function findDatasetIds(scope: Scope, dataset?: string | null): Promise<number[]> {
-  return db.dataset
-    .findMany({ where: { AND: [datasetFilter(scope, dataset), { family: 'AWARDS' }] }, select: { id: true }, orderBy: { id: 'asc' } })
-    .then((rows) => rows.map((row) => row.id));
+  return catalogMemo.get(`awards:ids:${JSON.stringify(scope)}:${dataset ?? ''}`, () =>
+    db.dataset
+      .findMany({ where: { AND: [datasetFilter(scope, dataset), { family: 'AWARDS' }] }, select: { id: true }, orderBy: { id: 'asc' } })
+      .then((rows) => rows.map((row) => row.id)),
+  );
 }
 
 /** Ids of the datasets in scope, for raw SQL. */

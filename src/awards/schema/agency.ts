@@ -4,6 +4,7 @@ import { visibleRow } from './lib/node.js';
 builder.prismaNode('ToptierAgency', {
   description: 'A top-tier federal agency (department), e.g. DEPARTMENT OF THE TREASURY.',
   id: { field: 'id' },
+  select: { id: true },
   findUnique: (id, ctx) => visibleRow(id, ctx),
   nullable: true,
   fields: (t) => ({
@@ -18,6 +19,7 @@ builder.prismaNode('ToptierAgency', {
 builder.prismaNode('SubtierAgency', {
   description: 'A sub-tier agency (bureau) within a department, e.g. INTERNAL REVENUE SERVICE.',
   id: { field: 'id' },
+  select: { id: true },
   findUnique: (id, ctx) => visibleRow(id, ctx),
   nullable: true,
   fields: (t) => ({
@@ -31,6 +33,7 @@ builder.prismaNode('SubtierAgency', {
 builder.prismaNode('Agency', {
   description: 'An awarding or funding agency: a top-tier agency with one of its sub-tier agencies.',
   id: { field: 'id' },
+  select: { id: true },
   findUnique: (id, ctx) => visibleRow(id, ctx),
   nullable: true,
   fields: (t) => ({

@@ -31,6 +31,8 @@ function children(t: any, type: unknown, of: ChildrenOf, description: string, na
 export const AwardRef = builder.prismaNode('Award', {
   description: 'A federal award (contract, grant, loan, direct payment, ...): the summary of its transactions.',
   id: { field: 'id' },
+  // Select mode: a page reads only the columns its selection needs (each field below names its own).
+  select: { id: true },
   findUnique: (id, ctx) => visibleRow(id, ctx),
   nullable: true,
   fields: (t) => ({
@@ -45,11 +47,11 @@ export const AwardRef = builder.prismaNode('Award', {
       nullable: true,
       description: "USAspending's award key (CONT_AWD_…, CONT_IDV_…, ASST_NON_…, ASST_AGG_…): the file's own, or generated the same way for legacy files.",
     }),
-    totalObligation: t.field({ type: 'Decimal', nullable: true, description: 'Amount obligated over all transactions.', resolve: (award) => fixedDecimal(award.totalObligation, 2) }),
-    totalOutlay: t.field({ type: 'Decimal', nullable: true, description: 'Amount paid out.', resolve: (award) => fixedDecimal(award.totalOutlay, 2) }),
-    potentialTotalValueOfAward: t.field({ type: 'Decimal', nullable: true, description: 'Value if every option is exercised.', resolve: (award) => fixedDecimal(award.potentialTotalValueOfAward, 2) }),
+    totalObligation: t.field({ type: 'Decimal', nullable: true, select: { totalObligation: true }, description: 'Amount obligated over all transactions.', resolve: (award) => fixedDecimal(award.totalObligation, 2) }),
+    totalOutlay: t.field({ type: 'Decimal', nullable: true, select: { totalOutlay: true }, description: 'Amount paid out.', resolve: (award) => fixedDecimal(award.totalOutlay, 2) }),
+    potentialTotalValueOfAward: t.field({ type: 'Decimal', nullable: true, select: { potentialTotalValueOfAward: true }, description: 'Value if every option is exercised.', resolve: (award) => fixedDecimal(award.potentialTotalValueOfAward, 2) }),
     dateSigned: t.expose('dateSigned', { type: 'Date', nullable: true, description: 'When the award was signed.' }),
-    fiscalYear: t.int({ nullable: true, description: 'Federal fiscal year of dateSigned.', resolve: (award) => fiscalYearOf(award.dateSigned) }),
+    fiscalYear: t.int({ nullable: true, select: { dateSigned: true }, description: 'Federal fiscal year of dateSigned.', resolve: (award) => fiscalYearOf(award.dateSigned) }),
     description: t.exposeString('description', { nullable: true, description: 'What the award is for.' }),
     periodOfPerformanceStartDate: t.expose('periodOfPerformanceStartDate', { type: 'Date', nullable: true, description: 'Start of the period of performance.' }),
     periodOfPerformanceCurrentEndDate: t.expose('periodOfPerformanceCurrentEndDate', { type: 'Date', nullable: true, description: 'Current end of the period of performance.' }),

@@ -4,6 +4,7 @@ import { visibleRow } from './lib/node.js';
 builder.prismaNode('Location', {
   description: 'An address: where a recipient is, or where an award is performed.',
   id: { field: 'id' },
+  select: { id: true },
   findUnique: (id, ctx) => visibleRow(id, ctx),
   nullable: true,
   fields: (t) => ({

@@ -4,6 +4,7 @@ import { visibleRow } from './lib/node.js';
 builder.prismaNode('Recipient', {
   description: 'A legal entity receiving awards, with its business types and categories.',
   id: { field: 'id' },
+  select: { id: true },
   findUnique: (id, ctx) => visibleRow(id, ctx),
   nullable: true,
   fields: (t) => ({

@@ -10,6 +10,8 @@ import { listLimits, reqOf, resolveList, type ListConnection } from './lib/reque
 export const TransactionRef = builder.prismaNode('Transaction', {
   description: 'One action on an award (a new award, a modification, a payment) with its obligated amount.',
   id: { field: 'id' },
+  // Select mode: only the columns the selection needs (awardId always: an award's transactions are grouped by it).
+  select: { id: true, awardId: true },
   findUnique: (id, ctx) => visibleRow(id, ctx),
   nullable: true,
   fields: (t) => ({
@@ -19,7 +21,7 @@ export const TransactionRef = builder.prismaNode('Transaction', {
     typeDescription: t.exposeString('typeDescription', { nullable: true, description: 'Award type in words.' }),
     actionDate: t.expose('actionDate', { type: 'Date', nullable: true, description: 'When the action happened.' }),
     actionType: t.exposeString('actionType', { nullable: true, description: 'Action type code (new, continuation, revision…).' }),
-    federalActionObligation: t.field({ type: 'Decimal', nullable: true, description: 'Amount obligated (or de-obligated) by this action.', resolve: (row) => fixedDecimal(row.federalActionObligation, 2) }),
+    federalActionObligation: t.field({ type: 'Decimal', nullable: true, select: { federalActionObligation: true }, description: 'Amount obligated (or de-obligated) by this action.', resolve: (row) => fixedDecimal(row.federalActionObligation, 2) }),
     modificationNumber: t.exposeString('modificationNumber', { nullable: true, description: 'Modification number of the action.' }),
     recipientName: t.exposeString('recipientName', {
       nullable: true,
@@ -37,8 +39,8 @@ export const TransactionRef = builder.prismaNode('Transaction', {
     periodOfPerformanceStartDate: t.expose('periodOfPerformanceStartDate', { type: 'Date', nullable: true, description: 'Start of the period of performance.' }),
     periodOfPerformanceCurrentEndDate: t.expose('periodOfPerformanceCurrentEndDate', { type: 'Date', nullable: true, description: 'Current end of the period of performance.' }),
     drvAwardTransactionUsaspend: t.exposeString('drvAwardTransactionUsaspend', { nullable: true, description: 'Derived by the source: whether USAspending.gov showed the transaction.' }),
-    drvCurrentTotalAwardValueAmountAdjustment: t.field({ type: 'Decimal', nullable: true, description: "Derived by the source: the action's change to the award's current total value.", resolve: (row) => fixedDecimal(row.drvCurrentTotalAwardValueAmountAdjustment, 2) }),
-    drvPotentialTotalAwardValueAmountAdjustment: t.field({ type: 'Decimal', nullable: true, description: "Derived by the source: the action's change to the award's potential total value.", resolve: (row) => fixedDecimal(row.drvPotentialTotalAwardValueAmountAdjustment, 2) }),
+    drvCurrentTotalAwardValueAmountAdjustment: t.field({ type: 'Decimal', nullable: true, select: { drvCurrentTotalAwardValueAmountAdjustment: true }, description: "Derived by the source: the action's change to the award's current total value.", resolve: (row) => fixedDecimal(row.drvCurrentTotalAwardValueAmountAdjustment, 2) }),
+    drvPotentialTotalAwardValueAmountAdjustment: t.field({ type: 'Decimal', nullable: true, select: { drvPotentialTotalAwardValueAmountAdjustment: true }, description: "Derived by the source: the action's change to the award's potential total value.", resolve: (row) => fixedDecimal(row.drvPotentialTotalAwardValueAmountAdjustment, 2) }),
     lastModifiedDate: t.expose('lastModifiedDate', { type: 'Date', nullable: true, description: 'Last modification in the source.' }),
     certifiedDate: t.expose('certifiedDate', { type: 'Date', nullable: true, description: 'When the agency certified the data.' }),
     awardingAgency: t.relation('awardingAgency', { nullable: true, description: 'The agency that made the award.' }),

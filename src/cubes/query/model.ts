@@ -1,6 +1,7 @@
 import { anonymous, visibleDatasets, type Principal } from '../../access/principal.js';
 import type { Context } from '../../context.js';
 import { db } from '../../db.js';
+import { catalogMemo } from '../../db/catalog-events.js';
 import { badInput, notFound } from '../../errors.js';
 import type { Dataset, Prisma } from '../../generated/prisma/client.js';
 import { calendarYear, parseFiscalYearStart, type FiscalYearStart } from '../../shared/fiscal.js';
@@ -122,10 +123,14 @@ type Caller = Pick<Context, 'loaders' | 'principal'>;
 
 function headLoader(ctx: Caller) {
   return loaderOf<string, CubeHead | null>(ctx, 'cubes:head', async (names) => {
-    const rows = await db.dataset.findMany({
-      where: { AND: [{ name: { in: [...names] }, family: 'CUBE' }, visibleDatasets(ctx.principal)] },
-      select: { id: true, name: true, updatedAt: true },
-    });
+    // Memoised across requests while the catalog is unchanged (see CatalogMemo): most requests send no lookup.
+    const scope = visibleDatasets(ctx.principal);
+    const rows = await catalogMemo.get(`cubes:heads:${JSON.stringify(scope)}:${JSON.stringify(names)}`, () =>
+      db.dataset.findMany({
+        where: { AND: [{ name: { in: [...names] }, family: 'CUBE' }, scope] },
+        select: { id: true, name: true, updatedAt: true },
+      }),
+    );
     const byName = new Map(rows.map((row) => [row.name, row]));
     return names.map((name) => byName.get(name) ?? null);
   });

@@ -1,5 +1,6 @@
-import { can, type Principal } from '../../access/principal.js';
+import { anonymous, can, visibleDatasets, type Principal } from '../../access/principal.js';
 import { db } from '../../db.js';
+import { catalogMemo } from '../../db/catalog-events.js';
 import { badInput, notFound } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { FieldDef } from './fields.js';
@@ -32,11 +33,14 @@ function readableSql(principal: Principal | undefined): Prisma.Sql {
 
 export async function loadModel(dataset: string, principal?: Principal, argName = 'dataset'): Promise<RecordsModel> {
   if (!dataset) throw badInput(`${argName}: a dataset is required`, [argName]);
-  // One round trip for the dataset and its fields: this runs before every records query.
-  const rows = await db.$queryRaw<{ id: number; name: string; fields: string }[]>(
-    Prisma.sql`SELECT d.id, d.name, coalesce((SELECT json_agg(json_build_object('name', f.name, 'label', f.label, 'type', f.type, 'annotations', f.annotations) ORDER BY f.position)
-        FROM record_field f WHERE f.dataset_id = d.id), '[]'::json)::text AS fields
-      FROM dataset d WHERE d.name = ${dataset} AND d.family = 'RECORDS' AND ${visibleSql(principal)}`,
+  // One round trip for the dataset and its fields, memoised across requests while the catalog is unchanged (see
+  // CatalogMemo; a push that adds fields changes its dataset row in the same transaction).
+  const rows = await catalogMemo.get(`records:model:${JSON.stringify(visibleDatasets(principal ?? anonymous))}:${dataset}`, () =>
+    db.$queryRaw<{ id: number; name: string; fields: string }[]>(
+      Prisma.sql`SELECT d.id, d.name, coalesce((SELECT json_agg(json_build_object('name', f.name, 'label', f.label, 'type', f.type, 'annotations', f.annotations) ORDER BY f.position)
+          FROM record_field f WHERE f.dataset_id = d.id), '[]'::json)::text AS fields
+        FROM dataset d WHERE d.name = ${dataset} AND d.family = 'RECORDS' AND ${visibleSql(principal)}`,
+    ),
   );
   const row = rows[0];
   if (!row) throw notFound(`${argName}: no records dataset named "${dataset}"`);

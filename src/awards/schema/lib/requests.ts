@@ -41,8 +41,17 @@ export type ListConnection<T> = ConnectionResult<T> & { endpoint: string; reques
 export const listLimits = { defaultSize: 100, maxSize: 500 };
 
 /**
+ * Relations selected below a page are joined into its one statement (lateral subqueries), except on deep pages: the
+ * planner evaluates the joins for every skipped row as well, so past a few thousand rows a statement per relation
+ * level is cheaper.
+ */
+export function loadStrategy(offset: number): 'join' | 'query' {
+  return offset > 2000 ? 'query' : 'join';
+}
+
+/**
  * One page of awards or transactions with everything the selection asks below `edges.node` and `nodes` folded
- * into the one findMany (so statements do not grow with the page size).
+ * into the one findMany (so statements do not grow with the page size or the depth of to-one relations).
  */
 export async function resolveList<T>(root: RootModel, endpoint: string, args: ListArgs, ctx: Context, info: GraphQLResolveInfo): Promise<ListConnection<T>> {
   const request = await listRequestOf(root, endpoint, args);
@@ -52,7 +61,8 @@ export async function resolveList<T>(root: RootModel, endpoint: string, args: Li
   const connection = await resolveConnection(
     args,
     listLimits,
-    (window) => delegate(root).findMany({ ...query, where, orderBy, skip: window.offset, take: window.limit }) as Promise<T[]>,
+    (window) =>
+      delegate(root).findMany({ ...query, relationLoadStrategy: loadStrategy(window.offset), where, orderBy, skip: window.offset, take: window.limit } as never) as Promise<T[]>,
     () => delegate(root).count({ where }),
   );
   return { ...connection, endpoint, request };

@@ -12,8 +12,9 @@ type Child = { awardId: number | null };
 type Find = (query: object, awardIds: number[]) => Promise<Child[]>;
 
 /**
- * Rows of one award as a connection. The awards of a list load theirs in one query (per selection), each then paged
- * in memory: an award has few of them, and this keeps statements independent of the page size.
+ * Rows of one award as a connection. The awards of a list load theirs in one query (per selection, with the
+ * relations selected below them joined in), each then paged in memory: an award has few of them, and this keeps
+ * statements independent of the page size and of the depth below.
  */
 async function childrenOf(typeName: 'Transaction' | 'AwardAccount', find: Find, awardId: number, args: ConnectionArgs, ctx: Context, info: GraphQLResolveInfo) {
   const query = queryFromInfo({ context: ctx, info, typeName, paths: [['edges', 'node'], ['nodes']] });
@@ -29,12 +30,18 @@ async function childrenOf(typeName: 'Transaction' | 'AwardAccount', find: Find, 
 /** The transactions of one award, latest action first. */
 export function transactionsOf(awardId: number, args: ConnectionArgs, ctx: Context, info: GraphQLResolveInfo) {
   const find: Find = (query, ids) =>
-    db.transaction.findMany({ ...query, where: { awardId: { in: ids } }, orderBy: [{ actionDate: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }] });
+    db.transaction.findMany({
+      ...query,
+      relationLoadStrategy: 'join',
+      where: { awardId: { in: ids } },
+      orderBy: [{ actionDate: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }],
+    } as never);
   return childrenOf('Transaction', find, awardId, args, ctx, info);
 }
 
 /** The financial accounts of one award, in id order. */
 export function awardAccountsOf(awardId: number, args: ConnectionArgs, ctx: Context, info: GraphQLResolveInfo) {
-  const find: Find = (query, ids) => db.awardAccount.findMany({ ...query, where: { awardId: { in: ids } }, orderBy: { id: 'asc' } });
+  const find: Find = (query, ids) =>
+    db.awardAccount.findMany({ ...query, relationLoadStrategy: 'join', where: { awardId: { in: ids } }, orderBy: { id: 'asc' } } as never);
   return childrenOf('AwardAccount', find, awardId, args, ctx, info);
 }
