@@ -1,17 +1,18 @@
 /**
  * Ingest memory benchmark: peak RSS of `npm run ingest`'s work as the file grows.
  *
- *   npx tsx bench/ingest-memory.ts [--rows 40000,200000,1000000] [--db memory|dir|postgresql://…] [--family records,cube]
+ *   npx tsx bench/ingest-memory.ts [--rows 40000,200000,1000000] [--db memory|dir|postgresql://…] [--family records,cube,ods-json]
  *
- * Generates a records CSV (with a `{}` sidecar) and a cube Fiscal Data Package of each size into a temporary
- * directory, loads each in a child process of its own on a fresh database — an in-memory PGlite (`memory`), a PGlite
+ * Generates a records CSV (with a `{}` sidecar), a cube Fiscal Data Package and an OpenDataSoft v1 JSON export (the
+ * records of samples/records/geonames-pl-ods-v1-export.json repeated under new record ids) of each size into a
+ * temporary directory, loads each in a child process of its own on a fresh database — an in-memory PGlite (`memory`), a PGlite
  * data directory on disk (`dir`), or a fresh PostgreSQL database created under the given server URL — and prints
  * rows, seconds and the child's peak RSS (process.resourceUsage().maxRSS). An in-memory PGlite holds the loaded
  * data in the same process, so its RSS grows with the data however the load streams; `dir` and PostgreSQL show
  * the loader's own footprint.
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +70,28 @@ async function recordsCsv(dir: string, rows: number): Promise<string> {
   return file;
 }
 
+const ODS_SAMPLE = fileURLToPath(new URL('../samples/records/geonames-pl-ods-v1-export.json', import.meta.url));
+
+/** An ODS v1 JSON export of `rows` records: the sample's records in turn, each under a new record id. */
+async function odsJson(dir: string, rows: number): Promise<string> {
+  const file = join(dir, `ods-${rows}.json`);
+  const sample = JSON.parse(readFileSync(ODS_SAMPLE, 'utf8')) as { recordid: string }[];
+  const out = createWriteStream(file);
+  const write = (text: string) => (out.write(text) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
+  let chunk = '[';
+  for (let i = 0; i < rows; i += 1) {
+    const record = sample[i % sample.length]!;
+    chunk += `${i === 0 ? '' : ',\n'}${JSON.stringify({ ...record, recordid: `${record.recordid}-${i}` })}`;
+    if (chunk.length > 1 << 16) {
+      await write(chunk);
+      chunk = '';
+    }
+  }
+  await write(`${chunk}]`);
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  return file;
+}
+
 async function cubePackage(dir: string, rows: number): Promise<string> {
   const folder = mkdtempSync(join(dir, `cube-${rows}-`));
   await writeLines(join(folder, 'data.csv'), 'year,city,category,amount', rows, (i) =>
@@ -91,7 +114,7 @@ async function cubePackage(dir: string, rows: number): Promise<string> {
 
 
 async function freshPostgres(server: string, rows: number, family: string): Promise<string> {
-  const name = `sg_bench_ingest_${family}_${rows}`;
+  const name = `sg_bench_ingest_${family.replace(/\W/g, '_')}_${rows}`;
   await onServer(server, `DROP DATABASE IF EXISTS ${name}`);
   await onServer(server, `CREATE DATABASE ${name}`);
   const url = new URL(server);
@@ -106,11 +129,11 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'spendgraph-bench-ingest-'));
   const self = fileURLToPath(import.meta.url);
   console.log(`database: ${target.startsWith('postgresql:') ? 'PostgreSQL (fresh database per load)' : target === 'dir' ? 'PGlite data directory (fresh per load)' : 'in-memory PGlite'}`);
-  console.log('family  | rows      | file MB | seconds | peak RSS MB');
+  console.log('family   | rows      | file MB | seconds | peak RSS MB');
   try {
     for (const family of families) {
       for (const rows of sizes) {
-        const path = family === 'cube' ? await cubePackage(work, rows) : await recordsCsv(work, rows);
+        const path = family === 'cube' ? await cubePackage(work, rows) : family === 'ods-json' ? await odsJson(work, rows) : await recordsCsv(work, rows);
         const fileMb = statSync(family === 'cube' ? join(path, 'data.csv') : path).size / 1e6;
         const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: '', SPENDGRAPH_DATA_DIR: 'memory://' };
         if (target === 'dir') env.SPENDGRAPH_DATA_DIR = mkdtempSync(join(work, 'data-'));
@@ -123,7 +146,7 @@ async function main(): Promise<void> {
         if (run.status !== 0) throw new Error(`load of ${path} failed:\n${run.stderr}`);
         const { rows: loaded, seconds, maxRssMb } = JSON.parse(run.stdout.trim().split('\n').pop()!) as { rows: number; seconds: number; maxRssMb: number };
         console.log(
-          `${family.padEnd(7)} | ${String(loaded).padStart(9)} | ${fileMb.toFixed(1).padStart(7)} | ${seconds.toFixed(1).padStart(7)} | ${maxRssMb.toFixed(0).padStart(11)}`,
+          `${family.padEnd(8)} | ${String(loaded).padStart(9)} | ${fileMb.toFixed(1).padStart(7)} | ${seconds.toFixed(1).padStart(7)} | ${maxRssMb.toFixed(0).padStart(11)}`,
         );
         rmSync(path, { recursive: true, force: true });
         if (env.DATABASE_URL) await onServer(target, `DROP DATABASE ${new URL(env.DATABASE_URL).pathname.slice(1)}`);

@@ -2,6 +2,7 @@ import { loadConfig } from './config.js';
 import { limits } from './limits.js';
 import { createAdapter } from './db/adapter.js';
 import { catalogMemo } from './db/catalog-events.js';
+import { capturingTransactions } from './db/driver-transaction.js';
 import type { DatabaseHealth } from './db/replicas.js';
 import { onPrimary } from './db/routing.js';
 import { applyMigrations, readMigrations } from './db/schema-engine.js';
@@ -15,7 +16,8 @@ export const adapter = createAdapter(
     : { dataDir: config.dataDir },
 );
 
-export const db = new PrismaClient({ adapter: adapter.factory });
+// Loads reach their transaction's driver connection through the capturing wrapper (see db/driver-transaction.ts).
+export const db = new PrismaClient({ adapter: capturingTransactions(adapter.factory) });
 
 // Catalog lookups are memoised across requests while a listener hears every change to the dataset table.
 catalogMemo.listenWith(() => adapter.listenCatalog?.(catalogMemo));

@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { listenOnPGlite, listenOnPostgres, type CatalogListener, type CatalogMemo } from './catalog-events.js';
 import { claimDataDir, describeOwner, releaseDataDir } from './owner.js';
 import { describeUrl, ReplicaSet, RoutingAdapterFactory } from './replicas.js';
@@ -48,13 +49,76 @@ function processRole(): string {
   return process.argv.slice(1).join(' ').slice(0, 200) || `pid ${process.pid}`;
 }
 
+type PGliteModules = { PGlite: typeof PGlite; PrismaPGlite: typeof import('pglite-prisma-adapter').PrismaPGlite };
+let pgliteModules: Promise<PGliteModules> | undefined;
+
+/**
+ * PGlite and its adapter, imported on first use: a process on PostgreSQL never loads them (about 40 MB of resident
+ * memory before the first statement).
+ */
+function loadPGlite(): Promise<PGliteModules> {
+  pgliteModules ??= Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]).then(([core, adapter]) => ({
+    PGlite: core.PGlite,
+    PrismaPGlite: adapter.PrismaPGlite,
+  }));
+  return pgliteModules;
+}
+
+/** Name the PGlite adapter reports (pglite-prisma-adapter's), known before its module is loaded. */
+const PGLITE_ADAPTER_NAME = 'pglite-prisma-adapter';
+
+/**
+ * Creates the files of a new embedded database in a short-lived child process. PGlite's initdb runs a second
+ * PostgreSQL and the initdb program in WebAssembly beside the first, about 800 MB of memory that a process does not
+ * give back; a process that opens an existing directory starts at about 350 MB instead.
+ */
+async function createDataDir(dir: string): Promise<void> {
+  if (existsSync(join(dir, 'PG_VERSION'))) return;
+  const module = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  const script = `require(${JSON.stringify(module)}).PGlite.create(${JSON.stringify(dir)}).then((db) => db.close())`;
+  await new Promise<void>((resolve, reject) => {
+    execFile(process.execPath, ['-e', script], { env: { ...process.env, NODE_OPTIONS: '' } }, (error, _stdout, stderr) => {
+      if (error) reject(new Error(`creating the embedded database in ${dir} failed: ${stderr.trim() || error.message}`));
+      else resolve();
+    });
+  });
+}
+
+/** An embedded database in memory, created on first use. */
+class MemoryPGliteFactory implements SqlMigrationAwareDriverAdapterFactory {
+  readonly provider = 'postgres' as const;
+  readonly adapterName = PGLITE_ADAPTER_NAME;
+  #database: Promise<PGlite> | undefined;
+  /** The database once opened (test/statements.ts observes the statements it receives). */
+  client: PGlite | undefined;
+
+  database(): Promise<PGlite> {
+    this.#database ??= loadPGlite().then(({ PGlite }) => (this.client = new PGlite('memory://')));
+    return this.#database;
+  }
+
+  async connect(): Promise<SqlDriverAdapter> {
+    const [{ PrismaPGlite }, database] = await Promise.all([loadPGlite(), this.database()]);
+    return new PrismaPGlite(database).connect();
+  }
+
+  async connectToShadowDb(): Promise<SqlDriverAdapter> {
+    const { PGlite, PrismaPGlite } = await loadPGlite();
+    return new PrismaPGlite(new PGlite('memory://')).connect();
+  }
+
+  async close(): Promise<void> {
+    if (this.#database) await (await this.#database.catch(() => undefined))?.close();
+  }
+}
+
 /**
  * Opens the embedded database on first use, after claiming its data directory: a process that finds a server
  * holding it stops with a message naming the server; one that finds a command holding it waits for it.
  */
 class OwnedPGliteFactory implements SqlMigrationAwareDriverAdapterFactory {
   readonly provider = 'postgres' as const;
-  readonly adapterName = new PrismaPGlite(undefined as unknown as PGlite).adapterName;
+  readonly adapterName = PGLITE_ADAPTER_NAME;
   #database: Promise<PGlite> | undefined;
 
   constructor(
@@ -73,16 +137,20 @@ class OwnedPGliteFactory implements SqlMigrationAwareDriverAdapterFactory {
             '`npm run ingest` / `npm run keys`, which hand their work to it',
         );
       }
+      await createDataDir(this.dir);
+      const { PGlite } = await loadPGlite();
       return new PGlite(this.dir);
     })();
     return this.#database;
   }
 
   async connect(): Promise<SqlDriverAdapter> {
-    return new PrismaPGlite(await this.database()).connect();
+    const [{ PrismaPGlite }, database] = await Promise.all([loadPGlite(), this.database()]);
+    return new PrismaPGlite(database).connect();
   }
 
-  connectToShadowDb(): Promise<SqlDriverAdapter> {
+  async connectToShadowDb(): Promise<SqlDriverAdapter> {
+    const { PGlite, PrismaPGlite } = await loadPGlite();
     return new PrismaPGlite(new PGlite('memory://')).connect();
   }
 
@@ -109,15 +177,14 @@ export function createAdapter(target: DatabaseTarget): Adapter {
     };
   }
   if (!target.dataDir || target.dataDir === 'memory://') {
-    const pglite = new PGlite('memory://');
-    const factory = new PrismaPGlite(pglite);
+    const factory = new MemoryPGliteFactory();
     return {
       factory,
       migrationFactory: factory,
       kind: 'pglite',
       describe: 'embedded PGlite in memory',
-      listenCatalog: (memo) => listenOnPGlite(Promise.resolve(pglite), memo),
-      close: () => pglite.close(),
+      listenCatalog: (memo) => listenOnPGlite(factory.database(), memo),
+      close: () => factory.close(),
     };
   }
   mkdirSync(target.dataDir, { recursive: true });

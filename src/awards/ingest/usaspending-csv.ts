@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { parse } from 'csv-parse';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from '../../db.js';
+import { bulkSql, type BulkSql } from '../../db/driver-transaction.js';
 import { fiscalYearOf } from '../../shared/fiscal.js';
 import { readCsv, readCsvHeader } from '../../shared/ingest/csv.js';
 import { IngestError, type Loader } from '../../shared/ingest/types.js';
@@ -14,9 +15,10 @@ import { parseAwardType } from './usaspending-types.js';
 const AGENCY_LIST = 'authoritative_agency_list.csv';
 const CITY_COUNTY = 'ref_city_county_code.csv';
 /**
- * Transactions (or award rows) read before a batch is written. Small on purpose: Prisma's debug module keeps the
- * arguments of its last 100 debug calls (enabled or not), so every batch's JSON payload stays reachable for a while;
- * 500 rows instead of 2,000 cut the live heap of a 30 MB load from about 170 MB to 120 MB at the same speed.
+ * Transactions (or award rows) read before a batch is written. Batches go to the load transaction's own driver
+ * connection (see bulkSql): through Prisma, whose debug modules keep the arguments of their last 100 calls (enabled
+ * or not), every recent batch's JSON payload stayed reachable and a 30 MB load peaked at 600 MB. Past Prisma, 250
+ * to 2,000 rows a batch load at the same speed and peak; 500 keeps each statement's payload near 1 MB.
  */
 const BATCH = 500;
 
@@ -150,6 +152,58 @@ const jsonKeys: [Field, string][] = [
 /** Column, SQL type and field of the rows written by `insertRows` (fixed here, never from the file). */
 type Columns = [column: string, type: string, field: string][];
 
+const toptierColumns: Columns = [
+  ['id', 'int', 'id'],
+  ['cgac_code', 'text', 'cgacCode'],
+  ['fpds_code', 'text', 'fpdsCode'],
+  ['abbreviation', 'text', 'abbreviation'],
+  ['name', 'text', 'name'],
+];
+
+const subtierColumns: Columns = [
+  ['id', 'int', 'id'],
+  ['subtier_code', 'text', 'subtierCode'],
+  ['abbreviation', 'text', 'abbreviation'],
+  ['name', 'text', 'name'],
+];
+
+const agencyColumns: Columns = [
+  ['id', 'int', 'id'],
+  ['toptier_agency_id', 'int', 'toptierAgencyId'],
+  ['subtier_agency_id', 'int', 'subtierAgencyId'],
+  ['toptier_flag', 'boolean', 'toptierFlag'],
+];
+
+const locationColumns: Columns = [
+  ['id', 'int', 'id'],
+  ['country_code', 'text', 'countryCode'],
+  ['country_name', 'text', 'countryName'],
+  ['state_code', 'text', 'stateCode'],
+  ['state_name', 'text', 'stateName'],
+  ['city_name', 'text', 'cityName'],
+  ['county_name', 'text', 'countyName'],
+  ['county_code', 'text', 'countyCode'],
+  ['zip5', 'text', 'zip5'],
+  ['zip4', 'text', 'zip4'],
+  ['congressional_code', 'text', 'congressionalCode'],
+  ['address_line1', 'text', 'addressLine1'],
+  ['address_line2', 'text', 'addressLine2'],
+  ['address_line3', 'text', 'addressLine3'],
+  ['place_of_performance_flag', 'boolean', 'placeOfPerformanceFlag'],
+  ['recipient_flag', 'boolean', 'recipientFlag'],
+];
+
+const recipientColumns: Columns = [
+  ['id', 'int', 'id'],
+  ['recipient_name', 'text', 'recipientName'],
+  ['recipient_unique_id', 'text', 'recipientUniqueId'],
+  ['parent_recipient_unique_id', 'text', 'parentRecipientUniqueId'],
+  ['business_types', 'text', 'businessTypes'],
+  ['business_types_description', 'text', 'businessTypesDescription'],
+  ['business_categories', 'text[]', 'businessCategories'],
+  ['location_id', 'int', 'locationId'],
+];
+
 const awardColumns: Columns = [
   ['id', 'int', 'id'],
   ['generated_unique_award_id', 'text', 'generatedUniqueAwardId'],
@@ -209,21 +263,45 @@ function rowJson(columns: Columns, row: Record<string, unknown>): string {
   return JSON.stringify(out);
 }
 
+type Table = 'toptier_agency' | 'subtier_agency' | 'agency' | 'location' | 'recipient' | 'award' | 'transaction';
+
+/** The tables a batch writes, referenced ones first, with their columns. */
+const tables: [Table, Columns][] = [
+  ['toptier_agency', toptierColumns],
+  ['subtier_agency', subtierColumns],
+  ['agency', agencyColumns],
+  ['location', locationColumns],
+  ['recipient', recipientColumns],
+  ['award', awardColumns],
+  ['transaction', transactionColumns],
+];
+
 /**
  * Inserts a batch as one JSON parameter expanded by `jsonb_to_recordset`: amounts travel as decimal text into
  * numeric columns, dates as YYYY-MM-DD, and a wide JSON part per row costs one JSON.stringify instead of the ORM's
  * per-value serialisation (which took seconds and hundreds of MB per batch of 2,000 rows with 300-column parts).
+ * The statement goes to the load transaction's driver connection (bulkSql), so no copy of the batch is kept in
+ * Prisma's debug history.
  */
-async function insertRows(tx: Tx, table: 'award' | 'transaction', columns: Columns, datasetId: number, rows: string[]): Promise<void> {
+async function insertRows(bulk: BulkSql, table: Table, columns: Columns, datasetId: number, rows: string[]): Promise<void> {
   const payload = `[${rows.join(',')}]`;
   const names = columns.map(([column]) => `"${column}"`).join(', ');
   const record = columns.map(([column, type]) => `"${column}" ${type}`).join(', ');
-  await tx.$executeRawUnsafe(
+  await bulk.execute(
     `INSERT INTO "${table}" (dataset_id, ${names}) SELECT $1::int, ${names} FROM jsonb_to_recordset($2::jsonb) AS r(${record})`,
-    datasetId,
-    payload,
+    [datasetId, payload],
   );
 }
+
+const emptyPending = (): Record<Table, string[]> => ({
+  toptier_agency: [],
+  subtier_agency: [],
+  agency: [],
+  location: [],
+  recipient: [],
+  award: [],
+  transaction: [],
+});
 
 /**
  * Writes one generation's rows as they are read: agencies, locations and recipients are kept once each (by their
@@ -240,17 +318,11 @@ class Writer {
   private readonly awards = new Map<string, number>();
   /** Award id → its parent IDV's key, resolved once every award is known. */
   private readonly parents = new Map<number, string>();
-  private pending = {
-    toptier: [] as Row<Prisma.ToptierAgencyCreateManyInput>[],
-    subtier: [] as Row<Prisma.SubtierAgencyCreateManyInput>[],
-    agency: [] as Row<Prisma.AgencyCreateManyInput>[],
-    location: [] as LocationRow[],
-    recipient: [] as Row<Prisma.RecipientCreateManyInput>[],
-    award: [] as string[],
-    transaction: [] as string[],
-  };
+  /** Rows read and not yet written, per table, each one JSON object (see rowJson). */
+  private pending = emptyPending();
   rows = 0;
   private readonly get: ReturnType<typeof compileColumns>;
+  private readonly bulk: BulkSql;
 
   constructor(
     private readonly tx: Tx,
@@ -265,6 +337,7 @@ class Writer {
       (['toptier_agency', 'subtier_agency', 'agency', 'location', 'recipient', 'award', 'transaction'] as const).map((t) => [t, new Ids(tx, t)]),
     ) as Record<AwardTable, Ids>;
     this.get = compileColumns(generation, header);
+    this.bulk = bulkSql(tx);
   }
 
   private async agency(v: Record<string, string>, side: 'awarding' | 'funding'): Promise<number | null> {
@@ -279,32 +352,34 @@ class Writer {
       toptier = await this.ids.toptier_agency.next();
       this.toptiers.set(topKey, toptier);
       const cgac = this.generation.toptierCode === 'cgac';
-      this.pending.toptier.push({
+      this.pending.toptier_agency.push(rowJson(toptierColumns, {
         id: toptier,
         cgacCode: ref?.cgac ?? (cgac ? topCode : null),
         fpdsCode: ref?.fpds ?? (cgac ? null : topCode),
         abbreviation: ref?.abbreviation ?? null,
         name: ref?.name ?? f('TopName') ?? topKey,
-      });
+      } satisfies Row<Prisma.ToptierAgencyCreateManyInput>));
     }
     const subKey = subCode ?? topKey;
     let subtier = this.subtiers.get(subKey);
     if (subtier === undefined) {
       subtier = await this.ids.subtier_agency.next();
       this.subtiers.set(subKey, subtier);
-      this.pending.subtier.push({
+      this.pending.subtier_agency.push(rowJson(subtierColumns, {
         id: subtier,
         subtierCode: subKey,
         abbreviation: ref?.subtierAbbreviation ?? null,
         name: ref?.subtierName ?? f('SubName') ?? subKey,
-      });
+      } satisfies Row<Prisma.SubtierAgencyCreateManyInput>));
     }
     const key = `${topKey}|${subKey}`;
     let agency = this.agencies.get(key);
     if (agency === undefined) {
       agency = await this.ids.agency.next();
       this.agencies.set(key, agency);
-      this.pending.agency.push({ id: agency, toptierAgencyId: toptier, subtierAgencyId: subtier, toptierFlag: subKey === topKey });
+      this.pending.agency.push(
+        rowJson(agencyColumns, { id: agency, toptierAgencyId: toptier, subtierAgencyId: subtier, toptierFlag: subKey === topKey } satisfies Row<Prisma.AgencyCreateManyInput>),
+      );
     }
     return agency;
   }
@@ -315,7 +390,7 @@ class Writer {
     if (id === undefined) {
       id = await this.ids.location.next();
       this.locations.set(key, id);
-      this.pending.location.push({ ...row, id });
+      this.pending.location.push(rowJson(locationColumns, { placeOfPerformanceFlag: false, recipientFlag: false, ...row, id } satisfies LocationRow));
     }
     return id;
   }
@@ -390,7 +465,7 @@ class Writer {
       recipient = await this.ids.recipient.next();
       this.recipients.set(own(recipientKey), recipient);
       const businessTypes = g('businessTypes');
-      this.pending.recipient.push({
+      this.pending.recipient.push(rowJson(recipientColumns, {
         id: recipient,
         recipientName: name,
         recipientUniqueId: uei ?? duns,
@@ -399,7 +474,7 @@ class Writer {
         businessTypesDescription: g('businessTypesDescription'),
         businessCategories: businessCategories(v, businessTypes),
         locationId: recipientLocation,
-      });
+      } satisfies Row<Prisma.RecipientCreateManyInput>));
     }
 
     const piid = g('piid');
@@ -493,17 +568,11 @@ class Writer {
 
   /** Writes what was read since the last batch, referenced rows first. */
   async flush(): Promise<void> {
-    const { tx, datasetId } = this;
-    const p = this.pending;
-    const base = <T extends object>(rows: T[]) => rows.map((row) => ({ ...row, datasetId }));
-    if (p.toptier.length) await tx.toptierAgency.createMany({ data: base(p.toptier) });
-    if (p.subtier.length) await tx.subtierAgency.createMany({ data: base(p.subtier) });
-    if (p.agency.length) await tx.agency.createMany({ data: base(p.agency) });
-    if (p.location.length) await tx.location.createMany({ data: base(p.location) });
-    if (p.recipient.length) await tx.recipient.createMany({ data: base(p.recipient) });
-    if (p.award.length) await insertRows(tx, 'award', awardColumns, datasetId, p.award);
-    if (p.transaction.length) await insertRows(tx, 'transaction', transactionColumns, datasetId, p.transaction);
-    this.pending = { toptier: [], subtier: [], agency: [], location: [], recipient: [], award: [], transaction: [] };
+    const pending = this.pending;
+    this.pending = emptyPending();
+    for (const [table, columns] of tables) {
+      if (pending[table].length) await insertRows(this.bulk, table, columns, this.datasetId, pending[table]);
+    }
   }
 
   /** Award totals (exact: `sum` over numeric), first action dates and latest transactions; IDV parents. */

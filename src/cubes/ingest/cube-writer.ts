@@ -1,5 +1,5 @@
 import type { Tx } from '../../db.js';
-import { Prisma } from '../../generated/prisma/client.js';
+import { bulkSql, type BulkSql } from '../../db/driver-transaction.js';
 import { jsonNumberText } from '../../shared/exact.js';
 import { IngestError } from '../../shared/ingest/types.js';
 
@@ -160,8 +160,8 @@ export async function writeCubeModel(tx: Tx, datasetId: number, spec: CubeSpec):
 
 /**
  * Streams source rows into Fact rows in batches; returns the number of facts written. A batch goes to the database as
- * one JSON text parameter: createMany's per-row objects (kept by Prisma's debug log for the last hundred queries)
- * made memory grow with the file.
+ * one JSON text parameter on the load transaction's driver connection: createMany's per-row objects, and the copies
+ * of each batch Prisma's debug modules keep for their last hundred queries, made memory grow with the file.
  */
 export async function writeFacts(
   tx: Tx,
@@ -169,6 +169,7 @@ export async function writeFacts(
   spec: CubeSpec,
   rows: AsyncIterable<SourceRow>,
 ): Promise<number> {
+  const bulk = bulkSql(tx);
   let batch: string[] = [];
   let count = 0;
   const measureKeys = spec.measures.map((measure) => JSON.stringify(measure.name));
@@ -199,11 +200,11 @@ export async function writeFacts(
     count += 1;
     batch.push(`{"row_number":${count},"data":${attributes === '{}' ? '{' : `${attributes.slice(0, -1)},`}${measures.join(',')}}}`);
     if (batch.length >= BATCH) {
-      await insertFacts(tx, datasetId, batch);
+      await insertFacts(bulk, datasetId, batch);
       batch = [];
     }
   }
-  if (batch.length > 0) await insertFacts(tx, datasetId, batch);
+  if (batch.length > 0) await insertFacts(bulk, datasetId, batch);
   return count;
 }
 
@@ -211,13 +212,16 @@ export async function writeFacts(
  * The full-text document of the fact row aliased `f`: every value it holds, as English words (stemmed, stop words
  * dropped) for the OpenSpending v2 search; the migration that added the column fills old rows the same way.
  */
-const factSearchVector = Prisma.sql`to_tsvector('english', coalesce((SELECT string_agg(e.value, ' ') FROM jsonb_each_text(f.data) AS e), ''))`;
+const factSearchVectorSql = `to_tsvector('english', coalesce((SELECT string_agg(e.value, ' ') FROM jsonb_each_text(f.data) AS e), ''))`;
 
-async function insertFacts(tx: Tx, datasetId: number, batch: string[]): Promise<void> {
-  await tx.$executeRaw`
-    INSERT INTO "fact" ("dataset_id", "row_number", "data", "search")
-    SELECT ${datasetId}, f.row_number, f.data, ${factSearchVector}
-    FROM jsonb_to_recordset(${`[${batch.join(',')}]`}::jsonb) AS f(row_number integer, data jsonb)`;
+/** One batch of facts as one JSON parameter, on the load transaction's driver connection (see bulkSql). */
+async function insertFacts(bulk: BulkSql, datasetId: number, batch: string[]): Promise<void> {
+  await bulk.execute(
+    `INSERT INTO "fact" ("dataset_id", "row_number", "data", "search")
+    SELECT $1::int, f.row_number, f.data, ${factSearchVectorSql}
+    FROM jsonb_to_recordset($2::jsonb) AS f(row_number integer, data jsonb)`,
+    [datasetId, `[${batch.join(',')}]`],
+  );
 }
 
 const numberPattern = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readJsonFile } from '../../shared/ingest/json.js';
 import type { Tx } from '../../db.js';
+import { bulkSql, type BulkSql } from '../../db/driver-transaction.js';
+import { sqlState } from '../../shared/database-errors.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { IngestError } from '../../shared/ingest/types.js';
 import { FIELD_TYPES, TypeGuess, type FieldDef, type FieldType } from '../query/fields.js';
@@ -167,9 +169,9 @@ const BATCH = 1000;
 
 /**
  * Writes records in batches of 1000; returns how many were written. Each batch goes to the database as one JSON
- * text parameter: Prisma's createMany builds (and its debug log keeps the arguments of the last hundred queries)
- * objects per row, which made a load's memory grow with the file. Duplicate ids are caught by the unique index
- * rather than by a set of every id seen.
+ * text parameter, on the load transaction's driver connection (bulkSql): Prisma's createMany builds objects per
+ * row, and its debug modules keep the arguments of their last hundred queries, which made a load's memory grow with
+ * the file. Duplicate ids are caught by the unique index rather than by a set of every id seen.
  */
 export async function writeRecords(
   tx: Tx,
@@ -178,14 +180,15 @@ export async function writeRecords(
   records: AsyncIterable<RecordInput>,
   onBatch?: (rows: number) => void,
 ): Promise<number> {
+  const bulk = bulkSql(tx);
   let batch: string[] = [];
   let rows = 0;
   const flush = async () => {
     try {
-      await insertRecords(tx, datasetId, `[${batch.join(',')}]`);
+      await insertRecords(bulk, datasetId, `[${batch.join(',')}]`);
     } catch (error) {
-      const duplicate = /Key \(dataset_id, record_id\)=\(\d+, (.*)\) already exists/s.exec(String((error as Error).message ?? ''));
-      if (duplicate || /record_dataset_id_record_id_key|Unique constraint/.test(String((error as Error).message))) {
+      if (sqlState(error) === '23505' || /record_dataset_id_record_id_key|Unique constraint/.test(String((error as Error).message))) {
+        const duplicate = /Key \(dataset_id, record_id\)=\(\d+, (.*)\) already exists/s.exec(`${(error as { detail?: string }).detail ?? ''} ${(error as Error).message ?? ''}`);
         throw new IngestError(`duplicate record id${duplicate ? ` "${duplicate[1]}"` : ` in rows ${rows + 1}-${rows + batch.length}`}`);
       }
       throw error;
@@ -215,10 +218,12 @@ function recordJson(record: RecordInput, fields: FieldDef[]): Record<string, unk
   };
 }
 
-async function insertRecords(tx: Tx, datasetId: number, json: string): Promise<void> {
-  await tx.$executeRaw`
-    INSERT INTO "record" ("dataset_id", "record_id", "fields", "lat", "lon", "geometry", "timestamp", "search_text")
-    SELECT ${datasetId}, r.record_id, r.fields, r.lat, r.lon, NULLIF(r.geometry, 'null'::jsonb), r."timestamp", r.search_text
-    FROM jsonb_to_recordset(${json}::jsonb) AS r(record_id text, fields jsonb, lat double precision,
-      lon double precision, geometry jsonb, "timestamp" timestamp(3), search_text text)`;
+async function insertRecords(bulk: BulkSql, datasetId: number, json: string): Promise<void> {
+  await bulk.execute(
+    `INSERT INTO "record" ("dataset_id", "record_id", "fields", "lat", "lon", "geometry", "timestamp", "search_text")
+    SELECT $1::int, r.record_id, r.fields, r.lat, r.lon, NULLIF(r.geometry, 'null'::jsonb), r."timestamp", r.search_text
+    FROM jsonb_to_recordset($2::jsonb) AS r(record_id text, fields jsonb, lat double precision,
+      lon double precision, geometry jsonb, "timestamp" timestamp(3), search_text text)`,
+    [datasetId, json],
+  );
 }

@@ -1,4 +1,5 @@
 import type { Db, Tx } from '../../db.js';
+import { withDriverTransaction } from '../../db/driver-transaction.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { IngestError, type DatasetMeta, type LoadContext, type LoadResult } from './types.js';
 
@@ -55,8 +56,8 @@ export function retiredGraceMs(env: NodeJS.ProcessEnv = process.env): number {
  * can contain "~") and marked retired, so every lookup by name or visibility skips it, while a request that
  * resolved its id a moment before the new version committed still reads all of its rows.
  */
-export async function retireDataset(tx: Tx, name: string): Promise<void> {
-  await tx.$executeRaw`UPDATE dataset SET name = name || '~retired~' || id, retired_at = now()
+export async function retireDataset(tx: Tx, name: string): Promise<number> {
+  return tx.$executeRaw`UPDATE dataset SET name = name || '~retired~' || id, retired_at = now()
     WHERE name = ${name} AND retired_at IS NULL`;
 }
 
@@ -82,19 +83,25 @@ export function replaceDatasetWith(db: Db): LoadContext['replaceDataset'] {
   return async (meta, fill) => {
     const graceMs = retiredGraceMs();
     await purgeRetired(db, graceMs);
-    const result = await db.$transaction(
-      async (tx): Promise<LoadResult> => {
-        // A load is no request: SPENDGRAPH_STATEMENT_TIMEOUT does not apply, LOAD_TIMEOUT_MS does.
-        await tx.$executeRaw`SET LOCAL statement_timeout = 0`;
-        await lockDatasetName(tx, meta.name);
-        await retireDataset(tx, meta.name);
-        const dataset = await tx.dataset.create({ data: datasetRow(meta) });
-        const rows = await fill(tx, dataset.id);
-        return { datasetId: dataset.id, name: dataset.name, family: dataset.family, rows };
-      },
-      { timeout: LOAD_TIMEOUT_MS, maxWait: 60_000 },
+    // The rows go through the transaction's driver connection (bulkSql), past Prisma's query path.
+    let retired = 0;
+    const result = await withDriverTransaction((attach) =>
+      db.$transaction(
+        async (tx): Promise<LoadResult> => {
+          attach(tx);
+          // A load is no request: SPENDGRAPH_STATEMENT_TIMEOUT does not apply, LOAD_TIMEOUT_MS does.
+          await tx.$executeRaw`SET LOCAL statement_timeout = 0`;
+          await lockDatasetName(tx, meta.name);
+          retired = await retireDataset(tx, meta.name);
+          const dataset = await tx.dataset.create({ data: datasetRow(meta) });
+          const rows = await fill(tx, dataset.id);
+          return { datasetId: dataset.id, name: dataset.name, family: dataset.family, rows };
+        },
+        { timeout: LOAD_TIMEOUT_MS, maxWait: 60_000 },
+      ),
     );
-    schedulePurge(db, graceMs);
+    // Only a reload leaves a version to delete later (a first load has nothing to purge).
+    if (retired > 0) schedulePurge(db, graceMs);
     return result;
   };
 }
