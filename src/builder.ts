@@ -1,5 +1,6 @@
 import SchemaBuilder from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
+import LoadedColumnsPlugin from './shared/loaded-columns-plugin.js';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import { BigIntResolver, DateResolver, DateTimeResolver, JSONResolver } from 'graphql-scalars';
@@ -29,7 +30,8 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   defaultFieldNullability: false,
-  plugins: [ComplexityPlugin, RelayPlugin, PrismaPlugin],
+  // LoadedColumns first: its wrapper is the outermost, around plugin-prisma's (src/shared/loaded-columns-plugin.ts).
+  plugins: [LoadedColumnsPlugin, ComplexityPlugin, RelayPlugin, PrismaPlugin],
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
