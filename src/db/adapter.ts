@@ -84,16 +84,16 @@ async function createDataDir(dir: string): Promise<void> {
   });
 }
 
-/** An embedded database in memory, created on first use. */
-class MemoryPGliteFactory implements SqlMigrationAwareDriverAdapterFactory {
+/** An embedded database, opened on first use; subclasses say how it is opened. */
+abstract class PGliteFactory implements SqlMigrationAwareDriverAdapterFactory {
   readonly provider = 'postgres' as const;
   readonly adapterName = PGLITE_ADAPTER_NAME;
   #database: Promise<PGlite> | undefined;
-  /** The database once opened (test/statements.ts observes the statements it receives). */
-  client: PGlite | undefined;
+
+  protected abstract open(): Promise<PGlite>;
 
   database(): Promise<PGlite> {
-    this.#database ??= loadPGlite().then(({ PGlite }) => (this.client = new PGlite('memory://')));
+    this.#database ??= this.open();
     return this.#database;
   }
 
@@ -112,50 +112,46 @@ class MemoryPGliteFactory implements SqlMigrationAwareDriverAdapterFactory {
   }
 }
 
+/** An embedded database in memory. */
+class MemoryPGliteFactory extends PGliteFactory {
+  /** The database once opened (test/statements.ts observes the statements it receives). */
+  client: PGlite | undefined;
+
+  protected async open(): Promise<PGlite> {
+    const { PGlite } = await loadPGlite();
+    return (this.client = new PGlite('memory://'));
+  }
+}
+
 /**
- * Opens the embedded database on first use, after claiming its data directory: a process that finds a server
+ * The embedded database in a data directory, opened after claiming the directory: a process that finds a server
  * holding it stops with a message naming the server; one that finds a command holding it waits for it.
  */
-class OwnedPGliteFactory implements SqlMigrationAwareDriverAdapterFactory {
-  readonly provider = 'postgres' as const;
-  readonly adapterName = PGLITE_ADAPTER_NAME;
-  #database: Promise<PGlite> | undefined;
-
+class OwnedPGliteFactory extends PGliteFactory {
   constructor(
     private readonly dataDir: string,
     private readonly dir: string,
-  ) {}
+  ) {
+    super();
+  }
 
-  database(): Promise<PGlite> {
-    this.#database ??= (async () => {
-      const claim = await claimDataDir(this.dataDir, processRole(), (owner) =>
-        console.error(`waiting for ${describeOwner(owner)} to release the embedded database in ${this.dataDir}`),
+  protected async open(): Promise<PGlite> {
+    const claim = await claimDataDir(this.dataDir, processRole(), (owner) =>
+      console.error(`waiting for ${describeOwner(owner)} to release the embedded database in ${this.dataDir}`),
+    );
+    if (!claim.claimed) {
+      throw new Error(
+        `the embedded database in ${this.dataDir} is in use by ${describeOwner(claim.owner)}: stop it first, or run ` +
+          '`npm run ingest` / `npm run keys`, which hand their work to it',
       );
-      if (!claim.claimed) {
-        throw new Error(
-          `the embedded database in ${this.dataDir} is in use by ${describeOwner(claim.owner)}: stop it first, or run ` +
-            '`npm run ingest` / `npm run keys`, which hand their work to it',
-        );
-      }
-      await createDataDir(this.dir);
-      const { PGlite } = await loadPGlite();
-      return new PGlite(this.dir);
-    })();
-    return this.#database;
+    }
+    await createDataDir(this.dir);
+    const { PGlite } = await loadPGlite();
+    return new PGlite(this.dir);
   }
 
-  async connect(): Promise<SqlDriverAdapter> {
-    const [{ PrismaPGlite }, database] = await Promise.all([loadPGlite(), this.database()]);
-    return new PrismaPGlite(database).connect();
-  }
-
-  async connectToShadowDb(): Promise<SqlDriverAdapter> {
-    const { PGlite, PrismaPGlite } = await loadPGlite();
-    return new PrismaPGlite(new PGlite('memory://')).connect();
-  }
-
-  async close(): Promise<void> {
-    if (this.#database) await (await this.#database.catch(() => undefined))?.close();
+  override async close(): Promise<void> {
+    await super.close();
     releaseDataDir(this.dataDir);
   }
 }
