@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { db } from '../../db.js';
 import type { FilterNode } from '../../shared/filter/ast.js';
 import { awardInclude, buildWhere, datasetIds, type Scope } from '../query/queries.js';
@@ -96,33 +96,32 @@ export async function waitForDownloads(): Promise<void> {
   await Promise.all(running.values());
 }
 
-/** Streams pages of 1000 awards (keyset on id) into a temporary file, renamed into place when complete. */
+/**
+ * Streams pages of 1000 awards (keyset on id) into a temporary file, renamed into place when complete. The pipeline
+ * owns the file's stream: a failed read destroys it with its writes still queued, and the error rejects this
+ * promise instead of reaching the process as an unhandled stream error.
+ */
+const csvLine = (json: Record<string, Json>) => `${columns.map(([, get]) => cell(get(json))).join(',')}\n`;
+
 async function generate(file: string, request: DownloadRequest, scope: Scope): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const target = join(dir, file);
   const part = `${target}.${process.pid}.part`;
-  const out = createWriteStream(part);
-  try {
+  async function* csv(): AsyncGenerator<string> {
     const where = await buildWhere('Award', request.filter, request.dataset, scope, request.dialect);
-    const write = async (line: string) => {
-      if (!out.write(line)) await once(out, 'drain');
-    };
-    await write(`${columns.map(([name]) => name).join(',')}\n`);
+    yield `${columns.map(([name]) => name).join(',')}\n`;
     let after = 0;
     for (;;) {
       const rows = await db.award.findMany({ where: { AND: [where, { id: { gt: after } }] }, orderBy: { id: 'asc' }, take: BATCH, include: awardInclude });
-      for (const row of rows) {
-        const json = awardJson(row);
-        await write(`${columns.map(([, get]) => cell(get(json))).join(',')}\n`);
-      }
+      if (rows.length > 0) yield rows.map((row) => csvLine(awardJson(row))).join('');
       if (rows.length < BATCH) break;
       after = rows[rows.length - 1]!.id;
     }
-    out.end();
-    await once(out, 'finish');
+  }
+  try {
+    await pipeline(Readable.from(csv()), createWriteStream(part));
     renameSync(part, target);
   } catch (error) {
-    out.destroy();
     rmSync(part, { force: true });
     throw error;
   }
