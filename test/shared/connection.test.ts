@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildSchema, graphql, type GraphQLResolveInfo } from 'graphql';
 import { arrayConnection, connectionWindow, resolveConnection } from '../../src/shared/connection.js';
 import { decodeNodeId, encodeNodeId } from '../../src/shared/node-id.js';
 
@@ -54,5 +55,86 @@ describe('global ids', () => {
     for (const text of ['', 'not an id!', Buffer.from('lowercase:1').toString('base64url'), Buffer.from('Type:').toString('base64url')]) {
       expect(() => decodeNodeId(text)).toThrow(/is not a global id/);
     }
+  });
+});
+
+describe('counting beside the page', () => {
+  const schema = buildSchema('type Page { nodes: [String!]! totalCount: Int! } type Query { page: Page! }');
+
+  /** Runs `source`; the page's rows resolve only after a turn of the event loop, and the events say what ran when. */
+  async function run(source: string, variableValues?: Record<string, unknown>) {
+    const events: string[] = [];
+    const rootValue = {
+      page: async (_args: unknown, _ctx: unknown, info: GraphQLResolveInfo) => {
+        const connection = await resolveConnection(
+          { first: 2 },
+          limits,
+          async ({ offset, limit }) => {
+            events.push('rows asked');
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            events.push('rows done');
+            return items.slice(offset, offset + limit);
+          },
+          async () => {
+            events.push('count asked');
+            return items.length;
+          },
+          info,
+        );
+        return { nodes: connection.edges.map((edge) => edge.node), totalCount: connection.totalCount };
+      },
+    };
+    const result = await graphql({ schema, source, rootValue, variableValues });
+    expect(result.errors).toBeUndefined();
+    return { data: result.data, events };
+  }
+
+  it('starts the count with the rows when the selection asks for totalCount', async () => {
+    const { data, events } = await run('{ page { nodes totalCount } }');
+    expect(data).toEqual({ page: { nodes: ['a', 'b'], totalCount: 7 } });
+    expect(events).toEqual(['count asked', 'rows asked', 'rows done']);
+  });
+
+  it('finds totalCount in fragments', async () => {
+    const named = await run('{ page { nodes ...Counted } } fragment Counted on Page { totalCount }');
+    expect(named.events[0]).toBe('count asked');
+    const inline = await run('{ page { ... on Page { totalCount } nodes } }');
+    expect(inline.events[0]).toBe('count asked');
+  });
+
+  it('does not count for a selection without totalCount, or with it skipped', async () => {
+    expect((await run('{ page { nodes } }')).events).toEqual(['rows asked', 'rows done']);
+    expect((await run('{ page { nodes totalCount @skip(if: true) } }')).events).toEqual(['rows asked', 'rows done']);
+    const excluded = await run('query ($count: Boolean!) { page { nodes totalCount @include(if: $count) } }', { count: false });
+    expect(excluded.events).toEqual(['rows asked', 'rows done']);
+    const included = await run('query ($count: Boolean!) { page { nodes totalCount @include(if: $count) } }', { count: true });
+    expect(included.events[0]).toBe('count asked');
+  });
+
+  it('leaves a failed count to totalCount, and a failed page with its count never unheard', async () => {
+    const failing = (failRows: boolean) => ({
+      page: async (_args: unknown, _ctx: unknown, info: GraphQLResolveInfo) => {
+        const connection = await resolveConnection(
+          { first: 2 },
+          limits,
+          async () => {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            if (failRows) throw new Error('rows failed');
+            return ['a', 'b'];
+          },
+          async () => {
+            throw new Error('count failed');
+          },
+          info,
+        );
+        return { nodes: connection.edges.map((edge) => edge.node), totalCount: connection.totalCount };
+      },
+    });
+    const countFails = await graphql({ schema, source: '{ page { nodes totalCount } }', rootValue: failing(false) });
+    expect(countFails.errors?.map((error) => [error.message, error.path])).toEqual([['count failed', ['page', 'totalCount']]]);
+    const pageFails = await graphql({ schema, source: '{ page { nodes totalCount } }', rootValue: failing(true) });
+    expect(pageFails.errors?.map((error) => error.message)).toEqual(['rows failed']);
+    // An unhandled rejection of the count would fail this file; give it the turn in which it would surface.
+    await new Promise((resolve) => setTimeout(resolve, 20));
   });
 });

@@ -174,7 +174,7 @@ builder.queryFields((t) => ({
         orderBy: t.arg({ type: [DatasetOrderBy], required: false, description: 'Sort keys in order of precedence (default: NAME ASC).' }),
         offset: t.arg.int({ required: false, description: 'Rows to skip (after `after`): for page-number UIs.' }),
       },
-      resolve: async (_root, args, ctx): Promise<DatasetConnectionShape> => {
+      resolve: async (_root, args, ctx, info): Promise<DatasetConnectionShape> => {
         const where = datasetWhere(ctx.principal, args.filter);
         const searching = args.q || args.facets?.length || args.refine?.length || args.exclude?.length || args.orderBy?.length;
         if (!searching) {
@@ -183,6 +183,7 @@ builder.queryFields((t) => ({
             catalogLimits,
             ({ offset, limit }) => db.dataset.findMany({ where, skip: offset, take: limit, orderBy: [{ name: 'asc' }] }),
             () => db.dataset.count({ where }),
+            info,
           );
           return { ...connection, facetGroups: noFacets };
         }

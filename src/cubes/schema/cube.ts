@@ -136,9 +136,9 @@ export const Cube = builder.prismaNode('Dataset', {
           ...selectionArgs(t.arg),
           fields: t.arg.stringList({ required: false, description: 'Refs to return in `data` (a dimension means all its attributes); all when omitted.' }),
         },
-        resolve: async (cube, args, ctx) => {
+        resolve: async (cube, args, ctx, info) => {
           const plan = factsPlan(await cubeModelOf(ctx, cube), { ...selection(args), fields: args.fields });
-          return { ...(await resolveConnection(args, rowLimits, plan.rows, plan.count)), fields: plan.fields };
+          return { ...(await resolveConnection(args, rowLimits, plan.rows, plan.count, info)), fields: plan.fields };
         },
       },
       {
@@ -259,7 +259,7 @@ builder.queryFields((t) => ({
         category: t.arg({ type: CategoryEnum, required: false, description: 'Only cubes of this category (when `cubes` is omitted).' }),
         offset: offsetArg(t.arg),
       },
-      resolve: async (_root, args, ctx) => {
+      resolve: async (_root, args, ctx, info) => {
         const plan = searchPlan(await searchedCubes(ctx, args.cubes, args.category), { q: args.q });
         return resolveConnection(
           args,
@@ -272,6 +272,7 @@ builder.queryFields((t) => ({
               data: projectFact(allFactFields(hit.model), hit.data, hit.texts),
             })),
           plan.count,
+          info,
         );
       },
     },
@@ -283,7 +284,7 @@ builder.queryFields((t) => ({
       type: Cube,
       description: 'The cubes the caller may see (public ones, and private ones its key can read), by name.',
       args: { offset: offsetArg(t.arg) },
-      resolve: (_root, args, ctx) => {
+      resolve: (_root, args, ctx, info) => {
         const where = { AND: [{ family: 'CUBE' as const }, visibleDatasets(ctx.principal)] };
         return resolveConnection(
           args,
@@ -294,6 +295,7 @@ builder.queryFields((t) => ({
             return rows;
           },
           () => db.dataset.count({ where }),
+          info,
         );
       },
     },

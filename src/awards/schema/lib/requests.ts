@@ -55,6 +55,7 @@ export async function resolveList<T>(root: RootModel, endpoint: string, args: Li
     (window) =>
       delegate(root).findMany({ ...query, relationLoadStrategy: loadStrategy(window.offset), where, orderBy, skip: window.offset, take: window.limit } as never) as Promise<T[]>,
     () => delegate(root).count({ where }),
+    info,
   );
   return { ...connection, endpoint, request };
 }
