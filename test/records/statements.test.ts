@@ -1,13 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { execute } from '../helpers.js';
-import { statementLog } from '../statements.js';
+import { catalogMemo } from '../../src/db/catalog-events.js';
+import { catalogSettled, statementLog } from '../statements.js';
 import { exported } from './expected.js';
 import { GEONAMES, geonames } from './fixture.js';
 
 
-/** Statements a request sends, and how many of them look a dataset up. */
-async function measure(run: () => Promise<unknown>): Promise<{ count: number; datasetLookups: number }> {
+/**
+ * Statements a request sends, and how many of them look a dataset up, from a cold catalog memo (which otherwise
+ * answers repeated lookups without a statement; see the last test).
+ */
+async function measure(run: () => Promise<unknown>, warm = false): Promise<{ count: number; datasetLookups: number }> {
+  if (!warm) catalogMemo.changed();
   const sql = await statements.statements(run);
   return { count: sql.length, datasetLookups: sql.filter((text) => text.includes('FROM record_field f WHERE f.dataset_id = d.id')).length };
 }
@@ -122,6 +127,18 @@ describe('records GraphQL costs a fixed number of SQL statements', () => {
       expect(result.data?.dataset?.recordFields.length).toBeGreaterThan(5);
     });
     expect(every).toEqual({ count: 5, datasetLookups: 1 });
+  });
+
+  it('answers a repeated dataset lookup from the catalog memo, without a statement', async () => {
+    await catalogSettled();
+    const run = async () => {
+      const result = await execute(OneSearch, { d: GEONAMES, first: 2 });
+      expect(result.data?.a?.nodes).toHaveLength(2);
+    };
+    const cold = await measure(run);
+    const warm = await measure(run, true);
+    expect(cold).toEqual({ count: 2, datasetLookups: 1 });
+    expect(warm).toEqual({ count: 1, datasetLookups: 0 });
   });
 
   it('lists 20 catalog rows in the statements of 2, record fields included', async () => {

@@ -5,6 +5,7 @@
  */
 import type { Context } from '../../context.js';
 import { db } from '../../db.js';
+import { catalogMemo } from '../../db/catalog-events.js';
 import type { Dataset } from '../../generated/prisma/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { FieldDef } from '../../records/query/fields.js';
@@ -19,15 +20,22 @@ export interface ScopedDataset {
 
 type Ctx = Pick<Context, 'loaders' | 'principal'>;
 
-async function load(ctx: Ctx, where: Prisma.Sql): Promise<ScopedDataset[]> {
-  const rows = await db.$queryRaw<(Dataset & { fieldList: string })[]>(
-    Prisma.sql`SELECT d.id, d.name, d.family::text AS family, d.title, d.description, d.publisher, d.license,
+/**
+ * Memoised across requests while the catalog is unchanged (see CatalogMemo), keyed by the statement itself (the
+ * caller's visibility included): record fields change only with their dataset row.
+ */
+function load(ctx: Ctx, where: Prisma.Sql): Promise<ScopedDataset[]> {
+  const statement = Prisma.sql`SELECT d.id, d.name, d.family::text AS family, d.title, d.description, d.publisher, d.license,
         d.license_url AS "licenseUrl", d.themes, d.keywords, d.language, d.modified, d.private, d.source, d.loader,
         d.created_at AS "createdAt", d.updated_at AS "updatedAt",
         coalesce((SELECT json_agg(json_build_object('name', f.name, 'label', f.label, 'type', f.type, 'annotations', f.annotations) ORDER BY f.position)
           FROM record_field f WHERE f.dataset_id = d.id), '[]'::json)::text AS "fieldList"
-      FROM dataset d WHERE ${where} AND ${visibleSql(ctx.principal)}`,
-  );
+      FROM dataset d WHERE ${where} AND ${visibleSql(ctx.principal)}`;
+  return catalogMemo.get(`catalog:scoped:${statement.sql}:${JSON.stringify(statement.values)}`, () => read(statement));
+}
+
+async function read(statement: Prisma.Sql): Promise<ScopedDataset[]> {
+  const rows = await db.$queryRaw<(Dataset & { fieldList: string })[]>(statement);
   return rows.map(({ fieldList, ...dataset }) => ({
     dataset,
     fields: (JSON.parse(fieldList) as FieldDef[]).map((f) => ({ ...f, annotations: f.annotations ?? {} })),

@@ -139,7 +139,11 @@ function headLoader(ctx: Caller) {
 /** The catalog row of the cube called `name` as the caller may see it, or null; lookups of one request are batched. */
 export function cubeRow(ctx: Caller, name: string): Promise<Dataset | null> {
   return loaderOf<string, Dataset | null>(ctx, 'cubes:row', async (names) => {
-    const rows = await db.dataset.findMany({ where: { AND: [{ name: { in: [...names] }, family: 'CUBE' }, visibleDatasets(ctx.principal)] } });
+    // Memoised across requests like the heads: the row only changes with the catalog.
+    const scope = visibleDatasets(ctx.principal);
+    const rows = await catalogMemo.get(`cubes:rows:${JSON.stringify(scope)}:${JSON.stringify(names)}`, () =>
+      db.dataset.findMany({ where: { AND: [{ name: { in: [...names] }, family: 'CUBE' }, scope] } }),
+    );
     primeCubes(ctx, rows);
     const byName = new Map(rows.map((row) => [row.name, row]));
     return names.map((one) => byName.get(one) ?? null);
