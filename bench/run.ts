@@ -2,7 +2,7 @@
  * Benchmark and load harness: Spendgraph over HTTP against the floor (hand-written SQL through `pg`, prepared
  * statements) and PostGraphile 5 (the peer), on one seeded database, then autocannon load and a soak.
  *
- *   npx tsx bench/run.ts --scale small|medium|large [--runs N] [--soak-seconds S] [--load-seconds S] [--no-peer] [--json]
+ *   npx tsx bench/run.ts --scale small|medium|large [--runs N] [--warmup N] [--soak-seconds S] [--load-seconds S] [--no-peer] [--json]
  *
  * The peer is a separate npm project in bench/peer (run `npm install` there once; it brings Node 22 and autocannon).
  * Both servers run on that same Node binary, so neither gains from a newer V8. Results: bench/results/<scale>.md and
@@ -46,6 +46,7 @@ const positive = (name: string, fallback: number) => {
   return n;
 };
 const RUNS = positive('runs', scale.runs);
+const WARMUP = positive('warmup', 30);
 const SOAK_SECONDS = positive('soak-seconds', scale.soak);
 const LOAD_SECONDS = positive('load-seconds', scale.load);
 const WITH_PEER = !argv.includes('--no-peer');
@@ -620,8 +621,8 @@ function scenarios(floorClient: pg.Pool, sgPort: number, peerPort: number, ids: 
 const quantile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
 
 async function time(work: () => Promise<unknown>): Promise<{ median: number; p95: number }> {
-  await work();
-  await work();
+  // Steady state, not the first calls: a server's JIT and connection pool warm up over the first tens of requests.
+  for (let i = 0; i < WARMUP; i += 1) await work();
   const samples: number[] = [];
   for (let i = 0; i < RUNS; i += 1) {
     const start = performance.now();
@@ -819,6 +820,7 @@ async function main() {
     command: `npx tsx bench/run.ts --scale ${scaleName}${argv.includes('--soak-seconds') ? ` --soak-seconds ${SOAK_SECONDS}` : ''}`,
     machine: { cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: serverNodeVersion, harnessNode: process.version },
     runsPerScenario: RUNS,
+    warmupsPerScenario: WARMUP,
     generateAndLoadSeconds: loadSeconds,
     generatedThisRun: generated,
     peer: peerStatus,
@@ -894,7 +896,7 @@ function markdown(report: any): string {
     `# Benchmark, scale ${report.scale}`,
     '',
     `Command: \`${report.command}\`; ${report.machine.cpus} CPUs, ${report.machine.memoryGb} GB, both servers on Node ${report.machine.node}; ` +
-      `${report.runsPerScenario} timed runs per scenario after 2 warm-ups; data: ${JSON.stringify(report.sizes).replace(/"/g, '')}; ` +
+      `${report.runsPerScenario} timed runs per scenario after ${report.warmupsPerScenario} warm-ups; data: ${JSON.stringify(report.sizes).replace(/"/g, '')}; ` +
       `${report.generatedThisRun ? 'generation + load' : 'migrations (data reused)'} ${report.generateAndLoadSeconds.toFixed(0)} s, whole run ${report.totalSeconds.toFixed(0)} s. Peer: ${report.peer}.`,
     '',
     'Cells: median / p95 latency (ratio of medians to the floor, SQL statements per request: ' + report.statementsCount + '). ' +
