@@ -23,11 +23,17 @@ import { yoga } from './yoga.js';
 /**
  * A JSON answer with its body read into memory, so the HTTP server writes status line, headers and body in one
  * write instead of headers first and the body as a stream after (one system call per request rather than three).
- * Event streams (subscriptions, incremental delivery) pass as they are.
+ * The text and a plain header record make the HTTP server's lightweight response, which it writes as it is; an
+ * ArrayBuffer body or a Headers object would have it build a full fetch Response first. Event streams
+ * (subscriptions, incremental delivery) pass as they are.
  */
 async function whole(response: Response): Promise<Response> {
   if (!response.body || !/json/i.test(response.headers.get('content-type') ?? '')) return response;
-  return new Response(await response.arrayBuffer(), { status: response.status, statusText: response.statusText, headers: response.headers });
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  return new Response(await response.text(), { status: response.status, statusText: response.statusText, headers });
 }
 
 /** Routes that write, and read what they wrote: everything they do runs on the primary. */

@@ -101,13 +101,19 @@ function nulPath(value: unknown, path: string): string | undefined {
   return undefined;
 }
 
+/** Documents come from Yoga's parse cache, the same object for the same text: each is searched once. */
+const nulChecked = new WeakMap<DocumentNode, GraphQLError | null>();
+
 function nulInDocument(document: DocumentNode): GraphQLError | undefined {
+  const known = nulChecked.get(document);
+  if (known !== undefined) return known ?? undefined;
   let found: GraphQLError | undefined;
   visit(document, {
     [Kind.STRING]: (node) => {
       if (!found && node.value.includes('\u0000')) found = new GraphQLError('a string argument contains a NUL byte (\\u0000), which no text can hold', { nodes: [node] });
     },
   });
+  nulChecked.set(document, found ?? null);
   return found;
 }
 

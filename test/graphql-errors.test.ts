@@ -148,6 +148,17 @@ describe('NUL bytes', () => {
     expect(error).toEqual({ code: 'BAD_USER_INPUT', message: 'a string argument contains a NUL byte (\\u0000), which no text can hold' });
     expect(body.errors![0]!.locations).toEqual([{ line: 1, column: 14 }]);
   });
+
+  it('are found again when the same document comes back (each document is searched once, then remembered)', async () => {
+    const withNul = '{ cube(name: "c\\u0000d") { name } }';
+    for (let i = 0; i < 3; i += 1) {
+      const { body } = await send(withNul, {});
+      expect(requestError(body).code).toBe('BAD_USER_INPUT');
+      expect(body.errors![0]!.locations).toEqual([{ line: 1, column: 14 }]);
+    }
+    // A clean document sent as often is answered each time.
+    for (let i = 0; i < 3; i += 1) expect((await send(Dataset, { name: 'cra' })).body).toEqual({ data: { dataset: { name: 'cra' } } });
+  });
 });
 
 describe('server faults inside resolvers stay masked', () => {

@@ -42,7 +42,7 @@ export function access(deps: { db: Db; quota: Quota }): MiddlewareHandler {
       throw error;
     }
     c.set(PRINCIPAL as never, principal as never);
-    const decision = await deps.quota.take(principal, clientAddress(c));
+    const decision = await deps.quota.take(principal, () => clientAddress(c));
     const headers: Record<string, string> =
       decision.limit > 0
         ? {

@@ -102,4 +102,19 @@ describe('quota store', () => {
     const next = await quota.take({ kind: 'anonymous' }, 'a');
     expect(next).toMatchObject({ allowed: true, remaining: 0, reset: Date.UTC(2026, 0, 3) / 1000 });
   });
+
+  it("asks for the caller's address only when an anonymous quota counts", async () => {
+    const now = Date.UTC(2026, 0, 1, 12, 0, 0);
+    let asked = 0;
+    const address = () => {
+      asked += 1;
+      return 'a';
+    };
+    const unlimited = new Quota({ anonymous: 0, key: 0, domain: 0 }, { clock: () => now });
+    expect(await unlimited.take({ kind: 'anonymous' }, address)).toEqual({ allowed: true, limit: 0, remaining: -1, reset: Date.UTC(2026, 0, 2) / 1000 });
+    expect(asked).toBe(0);
+    const counted = new Quota({ anonymous: 2, key: 0, domain: 0 }, { clock: () => now });
+    expect(await counted.take({ kind: 'anonymous' }, address)).toMatchObject({ allowed: true, limit: 2, remaining: 1 });
+    expect(asked).toBe(1);
+  });
 });
