@@ -21,4 +21,21 @@ describe('migrations', () => {
     expect(rows[0]!.migration_name).toMatch(/^\d{14}_init$/);
     expect(['pglite', 'postgres']).toContain(adapter.kind);
   });
+
+  it('index the text that filters and autocomplete match ignoring case (ILIKE) with pg_trgm', async () => {
+    const plans = await db.$transaction(async (tx) => {
+      // The bundled samples are small enough that a sequential scan wins; forbid it to see what the indexes serve.
+      await tx.$executeRawUnsafe('SET LOCAL enable_seqscan = off');
+      const plan = async (sql: string) =>
+        (await tx.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${sql}`)).map((row) => row['QUERY PLAN']).join('\n');
+      return {
+        equals: await plan(`SELECT id FROM location WHERE state_code ILIKE 'ca'`),
+        contains: await plan(`SELECT id FROM recipient WHERE recipient_name ILIKE '%univers%'`),
+        city: await plan(`SELECT id FROM location WHERE city_name ILIKE 'spring%'`),
+      };
+    });
+    expect(plans.equals).toContain('location_state_code_trgm_idx');
+    expect(plans.contains).toContain('recipient_name_trgm_idx');
+    expect(plans.city).toContain('location_city_name_trgm_idx');
+  });
 });

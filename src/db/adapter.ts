@@ -49,7 +49,11 @@ function processRole(): string {
   return process.argv.slice(1).join(' ').slice(0, 200) || `pid ${process.pid}`;
 }
 
-type PGliteModules = { PGlite: typeof PGlite; PrismaPGlite: typeof import('pglite-prisma-adapter').PrismaPGlite };
+type PGliteModules = {
+  /** Opens an embedded database with the extensions the migrations create (pg_trgm: indexes for ILIKE). */
+  open(dir: string): PGlite;
+  PrismaPGlite: typeof import('pglite-prisma-adapter').PrismaPGlite;
+};
 let pgliteModules: Promise<PGliteModules> | undefined;
 
 /**
@@ -57,8 +61,12 @@ let pgliteModules: Promise<PGliteModules> | undefined;
  * memory before the first statement).
  */
 function loadPGlite(): Promise<PGliteModules> {
-  pgliteModules ??= Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]).then(([core, adapter]) => ({
-    PGlite: core.PGlite,
+  pgliteModules ??= Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('pglite-prisma-adapter'),
+  ]).then(([core, { pg_trgm }, adapter]) => ({
+    open: (dir: string) => new core.PGlite(dir, { extensions: { pg_trgm } }),
     PrismaPGlite: adapter.PrismaPGlite,
   }));
   return pgliteModules;
@@ -103,8 +111,8 @@ abstract class PGliteFactory implements SqlMigrationAwareDriverAdapterFactory {
   }
 
   async connectToShadowDb(): Promise<SqlDriverAdapter> {
-    const { PGlite, PrismaPGlite } = await loadPGlite();
-    return new PrismaPGlite(new PGlite('memory://')).connect();
+    const { open, PrismaPGlite } = await loadPGlite();
+    return new PrismaPGlite(open('memory://')).connect();
   }
 
   async close(): Promise<void> {
@@ -118,8 +126,8 @@ class MemoryPGliteFactory extends PGliteFactory {
   client: PGlite | undefined;
 
   protected async open(): Promise<PGlite> {
-    const { PGlite } = await loadPGlite();
-    return (this.client = new PGlite('memory://'));
+    const { open } = await loadPGlite();
+    return (this.client = open('memory://'));
   }
 }
 
@@ -146,8 +154,8 @@ class OwnedPGliteFactory extends PGliteFactory {
       );
     }
     await createDataDir(this.dir);
-    const { PGlite } = await loadPGlite();
-    return new PGlite(this.dir);
+    const { open } = await loadPGlite();
+    return open(this.dir);
   }
 
   override async close(): Promise<void> {
