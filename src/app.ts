@@ -1,5 +1,4 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { cors } from 'hono/cors';
 import { databaseHealth, db } from './db.js';
 import { onPrimary, readOnly } from './db/routing.js';
 import { UserError } from './errors.js';
@@ -18,6 +17,7 @@ import { isMigrated } from './startup.js';
 import { limits } from './limits.js';
 import { databaseUserError } from './shared/database-errors.js';
 import { edgeChecks } from './shared/edge.js';
+import { openCors } from './shared/open-cors.js';
 import { yoga } from './yoga.js';
 
 /**
@@ -49,8 +49,7 @@ export function createApp(options: AppOptions): Hono {
   const app = new Hono();
 
   const guard = access({ db, quota: options.quota });
-  const openReads = cors({
-    origin: '*',
+  const openReads = openCors({
     allowHeaders: ['Authorization', 'Content-Type'],
     exposeHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
   });
