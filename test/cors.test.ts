@@ -5,6 +5,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Quota } from '../src/access/quota.js';
 import { createApp } from '../src/app.js';
+import { backgroundSettled } from '../src/shared/background.js';
 import { launchChromium } from './browser.js';
 
 // An app of its own with an anonymous quota, so the rate-limit headers a browser must be allowed to read are there.
@@ -35,6 +36,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Reads may set off background work (cube cardinalities); none of it may land in the next file's measurements.
+  await backgroundSettled();
   await browser?.close();
   await new Promise((resolve) => page?.close(resolve));
   await new Promise((resolve) => api?.close(resolve));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/db.js';
+import { backgroundSettled } from '../../src/shared/background.js';
 import { graphql } from '../gql/index.js';
 import { execute } from '../helpers.js';
 import { catalogSettled, statementLog } from '../statements.js';
@@ -73,6 +74,22 @@ async function touchCubes() {
   await catalogSettled();
 }
 
+/**
+ * The statements `work` costs, the fewest of three tries. Each try starts once background work (cardinalities a
+ * cube read set off, src/shared/background.ts) has ended, but work a try sets off itself may or may not send its
+ * statement before the try ends: a try can cost more than the work itself, never less (seen once on PostgreSQL
+ * under load: 4 statements for a query that costs 3).
+ */
+async function fewest(work: () => Promise<unknown>, options: { cold: boolean }): Promise<number> {
+  const tries: number[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    if (options.cold) await touchCubes();
+    await backgroundSettled();
+    tries.push(await counter.measure(work));
+  }
+  return Math.min(...tries);
+}
+
 beforeAll(() => {
   counter = statementLog();
 });
@@ -87,12 +104,10 @@ describe('cube queries cost a fixed number of SQL statements', () => {
       expect(result.data!.cubes.nodes).toHaveLength(first);
       expect(result.data!.cubes.nodes.every((cube) => cube.dimensions.every((d) => d.cardinality > 0))).toBe(true);
     };
-    await touchCubes();
-    const coldOne = await counter.measure(run(1));
-    await touchCubes();
-    const coldThree = await counter.measure(run(3));
-    const warmOne = await counter.measure(run(1));
-    const warmThree = await counter.measure(run(3));
+    const coldOne = await fewest(run(1), { cold: true });
+    const coldThree = await fewest(run(3), { cold: true });
+    const warmOne = await fewest(run(1), { cold: false });
+    const warmThree = await fewest(run(3), { cold: false });
     expect(coldThree).toBe(coldOne);
     expect(warmThree).toBe(warmOne);
     expect(warmOne).toBe(1);
@@ -106,11 +121,9 @@ describe('cube queries cost a fixed number of SQL statements', () => {
       expect(result.errors).toBeUndefined();
       expect([result.data!.a!.name, result.data!.b!.name, result.data!.c!.name]).toEqual([a, b, c]);
     };
-    await touchCubes();
-    const coldOne = await counter.measure(run(names[0]!, names[0]!, names[0]!));
-    await touchCubes();
-    const coldThree = await counter.measure(run(names[0]!, names[1]!, names[2]!));
-    const warmThree = await counter.measure(run(names[0]!, names[1]!, names[2]!));
+    const coldOne = await fewest(run(names[0]!, names[0]!, names[0]!), { cold: true });
+    const coldThree = await fewest(run(names[0]!, names[1]!, names[2]!), { cold: true });
+    const warmThree = await fewest(run(names[0]!, names[1]!, names[2]!), { cold: false });
     expect(coldThree).toBe(coldOne);
     expect(coldOne).toBeGreaterThan(0);
     // Warm, the cubes' rows and models come from the catalog memo: no statement at all.
@@ -126,10 +139,8 @@ describe('cube queries cost a fixed number of SQL statements', () => {
       expect(result.data!.cube!.dimensions.find((d) => d.name === 'cofog1')!.cardinality).toBe(4);
     });
     expect(everything).toBe(name);
-    await touchCubes();
-    const coldDimensions = await counter.measure(async () => execute(CubeDimensions));
-    await touchCubes();
-    const coldEverything = await counter.measure(async () => execute(CubeEverything));
+    const coldDimensions = await fewest(async () => execute(CubeDimensions), { cold: true });
+    const coldEverything = await fewest(async () => execute(CubeEverything), { cold: true });
     // The only extra statement is the one counting the cardinalities.
     expect(coldEverything).toBe(coldDimensions + 1);
   });
