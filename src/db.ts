@@ -3,6 +3,7 @@ import { limits } from './limits.js';
 import { createAdapter } from './db/adapter.js';
 import { catalogMemo } from './db/catalog-events.js';
 import { capturingTransactions } from './db/driver-transaction.js';
+import { exactRelationData } from './db/exact-relations.js';
 import type { DatabaseHealth } from './db/replicas.js';
 import { onPrimary } from './db/routing.js';
 import { applyMigrations, readMigrations } from './db/schema-engine.js';
@@ -16,8 +17,9 @@ export const adapter = createAdapter(
     : { dataDir: config.dataDir },
 );
 
-// Loads reach their transaction's driver connection through the capturing wrapper (see db/driver-transaction.ts).
-export const db = new PrismaClient({ adapter: capturingTransactions(adapter.factory) });
+// Loads reach their transaction's driver connection through the capturing wrapper (see db/driver-transaction.ts);
+// relations read by joins keep every digit of their amounts (db/exact-relations.ts).
+export const db = new PrismaClient({ adapter: capturingTransactions(exactRelationData(adapter.factory)) });
 
 // Catalog lookups are memoised across requests while a listener hears every change to the dataset table.
 catalogMemo.listenWith(() => adapter.listenCatalog?.(catalogMemo));

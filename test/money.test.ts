@@ -178,6 +178,25 @@ describe('USAspending CSV amounts: decimal text in, numeric in the database, exa
     expect(totals.MONEYBIG01).toMatchObject({ sum: sum(big.map(cents), 2), max: sum(big.map(cents), 2) });
     expect(totals.MONEYONE01).toMatchObject({ sum: '1.00', min: '1.00' });
   });
+  it('GraphQL money read through a joined relation keeps every digit', async () => {
+    // A page's relations arrive inside its own statement as JSON: amounts in it must not pass through a float.
+    const result = await execute(
+      graphql(`
+        query MoneyJoined($dataset: String) {
+          awards(dataset: $dataset, orderBy: [{ field: PIID }]) { nodes { piid latestTransaction { federalActionObligation } } }
+          transactions(dataset: $dataset, first: 100) { nodes { federalActionObligation award { piid potentialTotalValueOfAward } } }
+        }
+      `),
+      { dataset: AWARDS },
+    );
+    expect(result.errors).toBeUndefined();
+    const transactions = result.data!.transactions.nodes;
+    expect(transactions.map((t) => t.federalActionObligation).sort()).toEqual(csvRows.map((row) => cents(row.dollarsobligated!)).sort());
+    const potential = transactions.find((t) => t.award?.piid === 'MONEYBIG01')!.award!.potentialTotalValueOfAward;
+    expect(potential).toBe('12345678901234567.89');
+    const latest = result.data!.awards.nodes.map((a) => a.latestTransaction?.federalActionObligation);
+    for (const amount of latest) expect(csvRows.map((row) => cents(row.dollarsobligated!))).toContain(amount);
+  });
 });
 
 describe('cube measures: JSON number text in the fact store, summed as numeric, written with every digit', () => {

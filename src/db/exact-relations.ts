@@ -1,0 +1,97 @@
+import type {
+  IsolationLevel,
+  SqlDriverAdapter,
+  SqlMigrationAwareDriverAdapterFactory,
+  SqlQuery,
+  SqlResultSet,
+  Transaction,
+} from '@prisma/driver-adapter-utils';
+import { ColumnTypeEnum } from '@prisma/driver-adapter-utils';
+import { isSafeNumber, parse } from 'lossless-json';
+
+/**
+ * Relations read by joins arrive as JSON, every digit intact: with `relationLoadStrategy: 'join'` Prisma selects a
+ * relation as one JSONB value per row (`"…"."__prisma_data__" AS "<relation>"`), and PostgreSQL writes the numeric
+ * columns in it with all their digits. The driver adapters hand that value over as text and Prisma's client parses
+ * it with `JSON.parse`, which turns 12345678901234567.89 into 12345678901234568 before the Decimal is made. Here the
+ * adapter parses such values itself and Prisma gets the object: a number that a JS number holds exactly stays a
+ * number, any other keeps its text, which Prisma's mapping takes for Decimal, BigInt, Int and Float fields alike.
+ */
+
+/** At least 16 significant digits: past what a double holds exactly for every decimal. */
+const longNumber = /(?:\d\.?){16}/;
+
+function exactNumber(text: string): number | string {
+  return isSafeNumber(text) ? Number(text) : text;
+}
+
+/** The JSON text of one relation value, parsed without losing digits (JSON.parse when no number could lose any). */
+export function parseRelationJson(text: string): unknown {
+  return longNumber.test(text) ? parse(text, undefined, exactNumber) : JSON.parse(text);
+}
+
+function relationColumns(query: SqlQuery, result: SqlResultSet): number[] {
+  if (!query.sql.includes('"__prisma_data__"')) return [];
+  const columns: number[] = [];
+  result.columnTypes.forEach((type, i) => {
+    if (type === ColumnTypeEnum.Json && query.sql.includes(`"__prisma_data__" AS "${result.columnNames[i]}"`)) columns.push(i);
+  });
+  return columns;
+}
+
+function exactRelations(query: SqlQuery, result: SqlResultSet): SqlResultSet {
+  const columns = relationColumns(query, result);
+  if (columns.length === 0) return result;
+  for (const row of result.rows) {
+    for (const i of columns) {
+      if (typeof row[i] === 'string') row[i] = parseRelationJson(row[i] as string);
+    }
+  }
+  return result;
+}
+
+class ExactRelationsAdapter implements SqlDriverAdapter {
+  readonly provider: SqlDriverAdapter['provider'];
+  readonly adapterName: string;
+  getConnectionInfo?: SqlDriverAdapter['getConnectionInfo'];
+
+  constructor(private readonly inner: SqlDriverAdapter) {
+    this.provider = inner.provider;
+    this.adapterName = inner.adapterName;
+    if (inner.getConnectionInfo) this.getConnectionInfo = () => inner.getConnectionInfo!();
+  }
+
+  async queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+    return exactRelations(query, await this.inner.queryRaw(query));
+  }
+
+  executeRaw(query: SqlQuery): Promise<number> {
+    return this.inner.executeRaw(query);
+  }
+
+  executeScript(script: string): Promise<void> {
+    return this.inner.executeScript(script);
+  }
+
+  async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+    const transaction = await this.inner.startTransaction(isolationLevel);
+    // The driver's transaction object itself, so what it carries (its connection, see driver-transaction.ts) stays.
+    const queryRaw = transaction.queryRaw.bind(transaction);
+    transaction.queryRaw = async (query) => exactRelations(query, await queryRaw(query));
+    return transaction;
+  }
+
+  dispose(): Promise<void> {
+    return this.inner.dispose();
+  }
+}
+
+/** Wraps an adapter factory so that relations read by joins keep every digit of their numbers. */
+export function exactRelationData(factory: SqlMigrationAwareDriverAdapterFactory): SqlMigrationAwareDriverAdapterFactory {
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => new ExactRelationsAdapter(await factory.connect()),
+    connectToShadowDb: () => factory.connectToShadowDb(),
+  };
+}
