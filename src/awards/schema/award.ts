@@ -6,22 +6,31 @@ import { fiscalYearOf } from '../../shared/fiscal.js';
 import { AwardFilter } from './inputs/filter.js';
 import { orderByInput } from './inputs/fields.js';
 import { visibleRow } from './lib/node.js';
-import { awardAccountsOf, transactionsOf } from './lib/transactions.js';
+import { arrayConnection, type ConnectionArgs } from '../../shared/connection.js';
+import { awardChildren, connectionNodePaths, type AwardChildRelation } from './lib/transactions.js';
 import { AwardAccountRef } from './accounts.js';
 import { TransactionRef } from './transaction.js';
 import { listLimits, reqOf, resolveList, type ListConnection } from './lib/requests.js';
 
-type ChildrenOf = typeof transactionsOf | typeof awardAccountsOf;
+const childLimits = { defaultSize: 100, maxSize: 500 };
 
-/** A connection of an award's own rows (transactions, financial accounts), paged in memory per award. */
+/**
+ * A connection of an award's own rows (transactions, financial accounts). The award's query selects them as a
+ * relation, with the columns and relations its selection asks for, so a page of awards reads them in its own
+ * statement; they are paged in memory per award.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function children(t: any, type: unknown, of: ChildrenOf, description: string, name: string, noun: string) {
+function children(t: any, type: unknown, relation: AwardChildRelation, description: string, name: string, noun: string) {
+  const { typeName, orderBy } = awardChildren[relation];
   return t.connection(
     {
       type,
       description,
       args: { offset: t.arg.int({ required: false, description: 'Rows to skip (after `after`), for page-number UIs.' }) },
-      resolve: (award: { id: number }, args: object, ctx: never, info: never) => of(award.id, args, ctx, info) as never,
+      select: (_args: object, _ctx: never, nestedSelection: (query: object, include: object) => object) => ({
+        [relation]: nestedSelection({ orderBy }, { getType: () => typeName, paths: connectionNodePaths }),
+      }),
+      resolve: (award: Record<string, unknown[]>, args: ConnectionArgs) => arrayConnection(award[relation]!, args, childLimits) as never,
     },
     { name: `Award${name}Connection`, description: `A page of the ${noun}s of one award (100 by default, at most 500).` },
     { name: `Award${name}Edge`, description: `A ${noun} of the award and its cursor.` },
@@ -67,11 +76,11 @@ export const AwardRef = builder.prismaNode('Award', {
     recipient: t.relation('recipient', { nullable: true, description: 'Who receives the award.' }),
     placeOfPerformance: t.relation('placeOfPerformance', { nullable: true, description: 'Where the work is done.' }),
     parentAward: t.relation('parentAward', { nullable: true, description: 'The award this one is ordered under (an IDV), if any.' }),
-    transactions: children(t, TransactionRef, transactionsOf, 'The transactions of this award, latest action first.', 'Transaction', 'transaction'),
+    transactions: children(t, TransactionRef, 'transactions', 'The transactions of this award, latest action first.', 'Transaction', 'transaction'),
     financialAccounts: children(
       t,
       AwardAccountRef,
-      awardAccountsOf,
+      'awardAccounts',
       "The award's obligations and outlays by Treasury account (REST `financial_set`), in id order.",
       'FinancialAccount',
       'financial account',

@@ -1,47 +1,23 @@
-import type { GraphQLResolveInfo } from 'graphql';
-import { queryFromInfo } from '@pothos/plugin-prisma';
-import type { Context } from '../../../context.js';
-import { db } from '../../../db.js';
-import { arrayConnection, type ConnectionArgs } from '../../../shared/connection.js';
-import { loaderOf } from '../../../shared/loaders.js';
-import { canonicalJson } from '../../query/saved.js';
-
-const limits = { defaultSize: 100, maxSize: 500 };
-
-type Child = { awardId: number | null };
-type Find = (query: object, awardIds: number[]) => Promise<Child[]>;
+import type { Prisma } from '../../../generated/prisma/client.js';
 
 /**
- * Rows of one award as a connection. The awards of a list load theirs in one query (per selection, with the
- * relations selected below them joined in), each then paged in memory: an award has few of them, and this keeps
- * statements independent of the page size and of the depth below.
+ * An award's own rows (transactions, financial accounts) as the relation its page query selects. A page of awards
+ * reads them in its own statement: with relation joins the rows of each award arrive as one JSON array beside it,
+ * so a page with its awards' children is one statement whatever its size and depth. They are paged in memory per
+ * award: an award has few of them.
  */
-async function childrenOf(typeName: 'Transaction' | 'AwardAccount', find: Find, awardId: number, args: ConnectionArgs, ctx: Context, info: GraphQLResolveInfo) {
-  const query = queryFromInfo({ context: ctx, info, typeName, paths: [['edges', 'node'], ['nodes']] });
-  const loader = loaderOf<number, unknown[]>(ctx, `awards:${typeName}Of:${canonicalJson(query)}`, async (ids) => {
-    const rows = await find(query, [...ids]);
-    const byAward = new Map<number, unknown[]>(ids.map((id) => [id, []]));
-    for (const row of rows) byAward.get(row.awardId!)?.push(row);
-    return ids.map((id) => byAward.get(id)!);
-  });
-  return arrayConnection(await loader.load(awardId), args, limits);
-}
+export const awardChildren = {
+  transactions: {
+    typeName: 'Transaction',
+    orderBy: [{ actionDate: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }] satisfies Prisma.TransactionOrderByWithRelationInput[],
+  },
+  awardAccounts: {
+    typeName: 'AwardAccount',
+    orderBy: [{ id: 'asc' }] satisfies Prisma.AwardAccountOrderByWithRelationInput[],
+  },
+} as const;
 
-/** The transactions of one award, latest action first. */
-export function transactionsOf(awardId: number, args: ConnectionArgs, ctx: Context, info: GraphQLResolveInfo) {
-  const find: Find = (query, ids) =>
-    db.transaction.findMany({
-      ...query,
-      relationLoadStrategy: 'join',
-      where: { awardId: { in: ids } },
-      orderBy: [{ actionDate: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }],
-    } as never);
-  return childrenOf('Transaction', find, awardId, args, ctx, info);
-}
+export type AwardChildRelation = keyof typeof awardChildren;
 
-/** The financial accounts of one award, in id order. */
-export function awardAccountsOf(awardId: number, args: ConnectionArgs, ctx: Context, info: GraphQLResolveInfo) {
-  const find: Find = (query, ids) =>
-    db.awardAccount.findMany({ ...query, relationLoadStrategy: 'join', where: { awardId: { in: ids } }, orderBy: { id: 'asc' } } as never);
-  return childrenOf('AwardAccount', find, awardId, args, ctx, info);
-}
+/** Where a connection's rows are in its selection: `nodes` and `edges { node }`. */
+export const connectionNodePaths = [[{ name: 'nodes' }], [{ name: 'edges' }, { name: 'node' }]];
