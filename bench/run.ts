@@ -343,6 +343,28 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
 
+const SETTLE_STEP_SECONDS = 10;
+/** Settled: RSS grew by less than this over the last two steps. */
+const SETTLE_GROWTH_PERCENT = 2;
+
+/**
+ * Runs `step` (SETTLE_STEP_SECONDS of load) until the process's RSS has settled: at least `minSeconds`, then until
+ * it grew by less than SETTLE_GROWTH_PERCENT over the last two steps, at most 180 s. Returns the seconds it took and
+ * the RSS after each step, which the results keep.
+ */
+async function settleRss(pid: number, step: () => Promise<unknown>, minSeconds: number): Promise<{ seconds: number; readings: number[] }> {
+  const readings = [rssMb(pid)];
+  let seconds = 0;
+  for (;;) {
+    await step();
+    seconds += SETTLE_STEP_SECONDS;
+    readings.push(rssMb(pid));
+    const twoStepsAgo = readings.at(-3);
+    const settled = twoStepsAgo !== undefined && ((readings.at(-1)! - twoStepsAgo) / twoStepsAgo) * 100 < SETTLE_GROWTH_PERCENT;
+    if ((seconds >= minSeconds && settled) || seconds >= 180) return { seconds, readings: readings.map((mb) => Math.round(mb)) };
+  }
+}
+
 async function graphql(port: number, query: string, variables?: unknown): Promise<any> {
   const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
@@ -791,19 +813,21 @@ async function main() {
     }
     // Warm-up first, so the soak's first reading is of a server that has filled its heap, not of an idle one.
     const warmUp = Math.max(5, Math.round(SOAK_SECONDS / 10));
-    log(`soak: ${warmUp} s warm-up, heap snapshot, ${warmUp} s warm-up, then ${SOAK_SECONDS} s at 8 connections`);
+    log(`soak: ${warmUp} s warm-up, heap snapshot, warm-up until RSS settles (at least ${warmUp} s), then ${SOAK_SECONDS} s at 8 connections`);
     await load(sgPort, loadRequest, 8, warmUp);
     const ping = () => fetch(`http://127.0.0.1:${sgPort}/healthz`).then((response) => response.text());
     log('heap snapshot before the soak');
     const heapStart = summarise(await takeSnapshot(spendgraph.pid!, snapshots, ping));
-    // Writing a snapshot takes memory of its own: warm up again so that the first RSS reading includes it.
-    await load(sgPort, loadRequest, 8, warmUp);
+    // Writing a snapshot takes memory of its own, and the snapshot's full collection compacted the heap: warm up
+    // again until the process has regrown to its working size, so that the soak measures growth, not warm-up.
+    // V8 sizes its old generation from what survives under load, and reaches it in 50-70 s here whatever the scale.
+    const settled = await settleRss(spendgraph.pid!, () => load(sgPort, loadRequest, 8, SETTLE_STEP_SECONDS), warmUp);
     const rssStart = rssMb(spendgraph.pid!);
     const soakRun = await load(sgPort, loadRequest, 8, SOAK_SECONDS);
     const rssEnd = rssMb(spendgraph.pid!);
     log('heap snapshot after the soak');
     const heap = compare(heapStart, summarise(await takeSnapshot(spendgraph.pid!, snapshots, ping)));
-    soak = { ...soakRun, warmUpSeconds: warmUp, heap, rssStartMb: rssStart, rssEndMb: rssEnd, rssGrowthPercent: ((rssEnd - rssStart) / rssStart) * 100 };
+    soak = { ...soakRun, warmUpSeconds: warmUp, settleSeconds: settled.seconds, settleRssMb: settled.readings, heap, rssStartMb: rssStart, rssEndMb: rssEnd, rssGrowthPercent: ((rssEnd - rssStart) / rssStart) * 100 };
   } else {
     log('load and soak skipped: autocannon is installed with `npm install` in bench/peer');
   }
@@ -917,7 +941,7 @@ function markdown(report: any): string {
       (l: any) => `| ${l.server} | ${l.connections} | ${l.seconds} | ${l.requestsPerSecond.toFixed(0)} | ${l.p50} | ${l.p97_5} | ${l.p99} | ${l.errors} |`,
     ),
     '',
-    `Soak (Spendgraph, peer stopped): 2 × ${report.soak.warmUpSeconds ?? 0} s warm-up around a heap snapshot, then ${report.soak.seconds} s at 8 connections, ${report.soak.requestsPerSecond.toFixed(0)} req/s, p99 ${report.soak.p99} ms, ` +
+    `Soak (Spendgraph, peer stopped): ${report.soak.warmUpSeconds ?? 0} s warm-up, a heap snapshot, warm-up until RSS settled (${report.soak.settleSeconds} s; RSS ${(report.soak.settleRssMb ?? []).join(' -> ')} MB every ${SETTLE_STEP_SECONDS} s), then ${report.soak.seconds} s at 8 connections, ${report.soak.requestsPerSecond.toFixed(0)} req/s, p99 ${report.soak.p99} ms, ` +
       `${report.soak.errors} errors; RSS ${report.soak.rssStartMb.toFixed(0)} MB -> ${report.soak.rssEndMb.toFixed(0)} MB ` +
       `(${report.soak.rssGrowthPercent.toFixed(1)}%)` +
       (report.soak.heap
