@@ -221,6 +221,15 @@ describe('typed filters', () => {
   });
 });
 
+const AwardTransactionsEverywhere = graphql(`
+  query AwardTransactionsEverywhere($id: ID!) {
+    award(rowId: 47587) { transactions(first: 500) { totalCount nodes { rowId federalActionObligation } } }
+    awards(first: 500, orderBy: [{ field: ROW_ID }]) { nodes { rowId transactions(first: 3, offset: 1) { totalCount edges { node { rowId } } } } }
+    node(id: $id) { ... on Award { transactions(first: 500) { nodes { rowId } } } }
+    transaction(rowId: 1) { award { rowId transactions(first: 500) { nodes { rowId } } } }
+  }
+`);
+
 describe('global object identification', () => {
   it('node(id) refetches every award type, by the id each object reports', async () => {
     const award = (await execute(AwardsWithRelationIds)).data!.award!;
@@ -241,6 +250,28 @@ describe('global object identification', () => {
       recipient.location!.rowId,
     ]);
     expect(award.id).toBe(encodeNodeId('Award', 47587));
+  });
+
+  it("an award's transactions are the same wherever the award is reached: a page, award(rowId), node(id), a transaction's award", async () => {
+    const byAward = async (awardId: number) =>
+      (await db.transaction.findMany({ where: { awardId }, orderBy: [{ actionDate: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }], select: { id: true } })).map((t) => t.id);
+    const first = await db.transaction.findUniqueOrThrow({ where: { id: 1 }, select: { awardId: true } });
+    const result = await execute(AwardTransactionsEverywhere, { id: encodeNodeId('Award', 47587) });
+    expect(result.errors).toBeUndefined();
+    const data = result.data!;
+    const expected = await byAward(47587);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(data.award!.transactions.nodes.map((t) => t.rowId)).toEqual(expected);
+    expect(data.award!.transactions.totalCount).toBe(expected.length);
+    expect(data.node && 'transactions' in data.node ? data.node.transactions.nodes.map((t) => t.rowId) : null).toEqual(expected);
+    expect(data.transaction!.award!.rowId).toBe(first.awardId);
+    expect(data.transaction!.award!.transactions.nodes.map((t) => t.rowId)).toEqual(await byAward(first.awardId!));
+    expect(data.awards.nodes.length).toBeGreaterThan(1);
+    for (const award of data.awards.nodes) {
+      const all = await byAward(award.rowId);
+      expect(award.transactions.totalCount).toBe(all.length);
+      expect(award.transactions.edges.map((e) => e.node.rowId)).toEqual(all.slice(1, 4));
+    }
   });
 
   it('a row of a private dataset is null, exactly like a missing one', async () => {
