@@ -1,12 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type {
-  IsolationLevel,
-  SqlDriverAdapter,
-  SqlMigrationAwareDriverAdapterFactory,
-  SqlQuery,
-  SqlResultSet,
-  Transaction,
-} from '@prisma/driver-adapter-utils';
+import type { IsolationLevel, SqlMigrationAwareDriverAdapterFactory, Transaction } from '@prisma/driver-adapter-utils';
+import { WrappedAdapter, wrapFactory } from './wrapped-adapter.js';
 
 /**
  * The driver's own connection under a Prisma transaction: pg's PoolClient (adapter-pg) or PGlite's Transaction
@@ -37,39 +31,12 @@ function connectionOf(transaction: Transaction): DriverConnection | undefined {
 }
 
 /** A connection whose transactions, when started inside `withDriverTransaction`, hand their driver connection to it. */
-class CapturingAdapter implements SqlDriverAdapter {
-  readonly provider: SqlDriverAdapter['provider'];
-  readonly adapterName: string;
-
-  constructor(private readonly inner: SqlDriverAdapter) {
-    this.provider = inner.provider;
-    this.adapterName = inner.adapterName;
-    if (inner.getConnectionInfo) this.getConnectionInfo = () => inner.getConnectionInfo!();
-  }
-
-  getConnectionInfo?: SqlDriverAdapter['getConnectionInfo'];
-
-  queryRaw(query: SqlQuery): Promise<SqlResultSet> {
-    return this.inner.queryRaw(query);
-  }
-
-  executeRaw(query: SqlQuery): Promise<number> {
-    return this.inner.executeRaw(query);
-  }
-
-  executeScript(script: string): Promise<void> {
-    return this.inner.executeScript(script);
-  }
-
-  async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+class CapturingAdapter extends WrappedAdapter {
+  override async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
     const transaction = await this.inner.startTransaction(isolationLevel);
     const slot = slots.getStore();
     if (slot && !slot.connection) slot.connection = connectionOf(transaction);
     return transaction;
-  }
-
-  dispose(): Promise<void> {
-    return this.inner.dispose();
   }
 }
 
@@ -78,12 +45,7 @@ class CapturingAdapter implements SqlDriverAdapter {
  * available to it. Nothing else changes: every other statement and transaction goes through as before.
  */
 export function capturingTransactions(factory: SqlMigrationAwareDriverAdapterFactory): SqlMigrationAwareDriverAdapterFactory {
-  return {
-    provider: factory.provider,
-    adapterName: factory.adapterName,
-    connect: async () => new CapturingAdapter(await factory.connect()),
-    connectToShadowDb: () => factory.connectToShadowDb(),
-  };
+  return wrapFactory(factory, (adapter) => new CapturingAdapter(adapter));
 }
 
 /**

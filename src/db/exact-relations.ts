@@ -1,13 +1,7 @@
-import type {
-  IsolationLevel,
-  SqlDriverAdapter,
-  SqlMigrationAwareDriverAdapterFactory,
-  SqlQuery,
-  SqlResultSet,
-  Transaction,
-} from '@prisma/driver-adapter-utils';
+import type { IsolationLevel, SqlMigrationAwareDriverAdapterFactory, SqlQuery, SqlResultSet, Transaction } from '@prisma/driver-adapter-utils';
 import { ColumnTypeEnum } from '@prisma/driver-adapter-utils';
 import { isSafeNumber, parse } from 'lossless-json';
+import { WrappedAdapter, wrapFactory } from './wrapped-adapter.js';
 
 /**
  * Relations read by joins arrive as JSON, every digit intact: with `relationLoadStrategy: 'join'` Prisma selects a
@@ -50,48 +44,21 @@ function exactRelations(query: SqlQuery, result: SqlResultSet): SqlResultSet {
   return result;
 }
 
-class ExactRelationsAdapter implements SqlDriverAdapter {
-  readonly provider: SqlDriverAdapter['provider'];
-  readonly adapterName: string;
-  getConnectionInfo?: SqlDriverAdapter['getConnectionInfo'];
-
-  constructor(private readonly inner: SqlDriverAdapter) {
-    this.provider = inner.provider;
-    this.adapterName = inner.adapterName;
-    if (inner.getConnectionInfo) this.getConnectionInfo = () => inner.getConnectionInfo!();
-  }
-
-  async queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+class ExactRelationsAdapter extends WrappedAdapter {
+  override async queryRaw(query: SqlQuery): Promise<SqlResultSet> {
     return exactRelations(query, await this.inner.queryRaw(query));
   }
 
-  executeRaw(query: SqlQuery): Promise<number> {
-    return this.inner.executeRaw(query);
-  }
-
-  executeScript(script: string): Promise<void> {
-    return this.inner.executeScript(script);
-  }
-
-  async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+  override async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
     const transaction = await this.inner.startTransaction(isolationLevel);
     // The driver's transaction object itself, so what it carries (its connection, see driver-transaction.ts) stays.
     const queryRaw = transaction.queryRaw.bind(transaction);
     transaction.queryRaw = async (query) => exactRelations(query, await queryRaw(query));
     return transaction;
   }
-
-  dispose(): Promise<void> {
-    return this.inner.dispose();
-  }
 }
 
 /** Wraps an adapter factory so that relations read by joins keep every digit of their numbers. */
 export function exactRelationData(factory: SqlMigrationAwareDriverAdapterFactory): SqlMigrationAwareDriverAdapterFactory {
-  return {
-    provider: factory.provider,
-    adapterName: factory.adapterName,
-    connect: async () => new ExactRelationsAdapter(await factory.connect()),
-    connectToShadowDb: () => factory.connectToShadowDb(),
-  };
+  return wrapFactory(factory, (adapter) => new ExactRelationsAdapter(adapter));
 }

@@ -2,14 +2,13 @@ import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import {
   DriverAdapterError,
-  type IsolationLevel,
   type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
   type SqlQuery,
   type SqlResultSet,
-  type Transaction,
 } from '@prisma/driver-adapter-utils';
 import { currentScope, isReadStatement } from './routing.js';
+import { WrappedAdapter } from './wrapped-adapter.js';
 
 export interface ReplicaOptions {
   /** Seconds a replica may trail the primary before it leaves rotation. */
@@ -232,20 +231,18 @@ function shortError(error: unknown): string {
 }
 
 /** A connection that sends plain reads of read-only requests to a replica and everything else to the primary. */
-class RoutingAdapter implements SqlDriverAdapter {
-  readonly provider = 'postgres' as const;
-  readonly adapterName: string;
-
+class RoutingAdapter extends WrappedAdapter {
   constructor(
-    private readonly primary: SqlDriverAdapter,
+    primary: SqlDriverAdapter,
     private readonly replicas: ReplicaSet,
   ) {
-    this.adapterName = primary.adapterName;
+    super(primary);
+    this.getConnectionInfo = () => primary.getConnectionInfo?.() ?? { supportsRelationJoins: true };
   }
 
-  async queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+  override async queryRaw(query: SqlQuery): Promise<SqlResultSet> {
     const index = this.replicas.route(query.sql);
-    if (index === undefined) return this.primary.queryRaw(query);
+    if (index === undefined) return this.inner.queryRaw(query);
     try {
       return await (await this.replicas.adapter(index)).queryRaw(query);
     } catch (error) {
@@ -253,28 +250,8 @@ class RoutingAdapter implements SqlDriverAdapter {
       this.replicas.markDown(index, error);
       const scope = currentScope();
       if (scope) scope.reads = 'primary';
-      return this.primary.queryRaw(query);
+      return this.inner.queryRaw(query);
     }
-  }
-
-  executeRaw(query: SqlQuery): Promise<number> {
-    return this.primary.executeRaw(query);
-  }
-
-  executeScript(script: string): Promise<void> {
-    return this.primary.executeScript(script);
-  }
-
-  startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
-    return this.primary.startTransaction(isolationLevel);
-  }
-
-  getConnectionInfo() {
-    return this.primary.getConnectionInfo?.() ?? { supportsRelationJoins: true };
-  }
-
-  dispose(): Promise<void> {
-    return this.primary.dispose();
   }
 }
 
