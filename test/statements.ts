@@ -9,15 +9,40 @@ import { catalogMemo } from '../src/db/catalog-events.js';
 export function statementLog() {
   const log: string[] = [];
   const textOf = (arg: unknown) => (typeof arg === 'string' ? arg : String((arg as { text?: unknown } | undefined)?.text ?? ''));
-  const target =
-    adapter.kind === 'pglite'
-      ? (adapter.factory as unknown as { client: { query: (...args: unknown[]) => unknown } }).client
-      : (pg.Pool.prototype as unknown as { query: (...args: unknown[]) => unknown });
-  const original = target.query;
-  target.query = function (this: unknown, ...args: unknown[]) {
-    log.push(textOf(args[0]));
-    return original.apply(this, args);
+  type Queryable = { query: (...args: unknown[]) => unknown };
+  const observe = (target: Queryable): (() => void) => {
+    const original = target.query;
+    target.query = function (this: unknown, ...args: unknown[]) {
+      log.push(textOf(args[0]));
+      return original.apply(this, args);
+    };
+    return () => {
+      target.query = original;
+    };
   };
+  const restorers: (() => void)[] = [];
+  if (adapter.kind === 'pglite') {
+    // Statements outside transactions go to the client, those inside one to the transaction PGlite hands out.
+    const client = (adapter.factory as unknown as { client: Queryable & { transaction: (work: (tx: Queryable) => unknown) => unknown } }).client;
+    restorers.push(observe(client));
+    const transaction = client.transaction;
+    client.transaction = function (this: unknown, work: (tx: Queryable) => unknown) {
+      // PGlite opens and ends its transactions itself; they are logged as PostgreSQL's driver sends them.
+      return transaction.call(this, async (tx: Queryable) => {
+        log.push('BEGIN');
+        observe(tx);
+        const result = await work(tx);
+        log.push('COMMIT');
+        return result;
+      });
+    };
+    restorers.push(() => {
+      client.transaction = transaction;
+    });
+  } else {
+    // Every statement, the pool's and those of a checked-out client (transactions), is a client's query.
+    restorers.push(observe(pg.Client.prototype as unknown as Queryable));
+  }
   const statements = async (run: () => Promise<unknown>): Promise<string[]> => {
     log.length = 0;
     await run();
@@ -29,7 +54,7 @@ export function statementLog() {
     /** How many statements `run` sent. */
     measure: async (run: () => Promise<unknown>): Promise<number> => (await statements(run)).length,
     restore: () => {
-      target.query = original;
+      for (const restore of restorers.reverse()) restore();
     },
   };
 }

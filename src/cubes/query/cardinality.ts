@@ -1,5 +1,6 @@
 import type { Context } from '../../context.js';
 import { db } from '../../db.js';
+import { statisticsQuery } from '../../db/statistics.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { loaderOf } from '../../shared/loaders.js';
 import { fieldTextSql } from './filter.js';
@@ -7,14 +8,17 @@ import type { CubeModel } from './model.js';
 
 const computed = new WeakMap<CubeModel, Promise<Map<string, number>>>();
 
-/** Distinct key values per dimension of several cubes, in one statement (one scan of each cube's facts). */
+/**
+ * Distinct key values per dimension of several cubes, in one statement (one scan of each cube's facts), under the
+ * statistics time budget: on a large cube it takes longer than a request's statement may.
+ */
 async function countKeys(models: CubeModel[]): Promise<Map<string, number>[]> {
   const selects = models.map((model, i) => {
     const counts = model.dimensions.map((d) => Prisma.sql`count(DISTINCT ${fieldTextSql({ kind: 'attribute', attribute: d.keyAttribute })})`);
     return Prisma.sql`(SELECT ${i}::int AS i, jsonb_build_array(${counts.length ? Prisma.join(counts) : Prisma.empty}) AS counts
       FROM fact f WHERE f.dataset_id = ${model.datasetId})`;
   });
-  const rows = await db.$queryRaw<{ i: number; counts: unknown }[]>`${Prisma.join(selects, ' UNION ALL ')}`;
+  const rows = await statisticsQuery<{ i: number; counts: unknown }[]>(db, Prisma.sql`${Prisma.join(selects, ' UNION ALL ')}`);
   const byIndex = new Map(rows.map((row) => [Number(row.i), (typeof row.counts === 'string' ? JSON.parse(row.counts) : row.counts) as number[]]));
   return models.map((model, i) => new Map(model.dimensions.map((d, j) => [d.name, Number(byIndex.get(i)?.[j] ?? 0)])));
 }
