@@ -36,7 +36,18 @@ describe('filter compiler (pure)', () => {
       AND: [{ dateSigned: { gte: new Date('2016-01-01'), lte: new Date('2016-12-31') } }],
     });
     expect(rest([{ field: 'type', operation: 'in', value: ['a', 'B'] }])).toEqual({
-      AND: [{ OR: [{ type: { equals: 'a', mode: 'insensitive' } }, { type: { equals: 'B', mode: 'insensitive' } }] }],
+      AND: [{ type: { in: ['a', 'B'], mode: 'insensitive' } }],
+    });
+    // A column with a trigram index keeps ILIKE terms (escaped), which the index serves.
+    expect(rest([{ field: 'recipient__location__state_code', operation: 'in', value: ['va', 'm_'] }])).toEqual({
+      AND: [
+        {
+          OR: [
+            { recipient: { is: { location: { is: { stateCode: { equals: 'va', mode: 'insensitive' } } } } } },
+            { recipient: { is: { location: { is: { stateCode: { equals: 'm\\_', mode: 'insensitive' } } } } } },
+          ],
+        },
+      ],
     });
     expect(rest([{ field: 'id', operation: 'in', value: [1, '2'] }])).toEqual({ AND: [{ id: { in: [1, 2] } }] });
   });
@@ -122,10 +133,10 @@ describe('filter compiler (pure)', () => {
       ]),
     ).toEqual({
       AND: [
-        { NOT: { type: { equals: 'U', mode: 'insensitive' } } },
+        { NOT: { type: { in: ['U'], mode: 'insensitive' } } },
         {
           OR: [
-            { fundingAgency: { is: { toptierAgency: { is: { fpdsCode: { equals: '0300', mode: 'insensitive' } } } } } },
+            { fundingAgency: { is: { toptierAgency: { is: { fpdsCode: { in: ['0300'], mode: 'insensitive' } } } } } },
             { totalObligation: { gt: '1' } },
           ],
         },
@@ -209,7 +220,7 @@ describe('filter compiler (pure)', () => {
 
   it('a root list of one filter is that filter; an empty list is no filter', () => {
     expect(compileFilter('Award', parseRestFilters([{ field: 'type', operation: 'equals', value: 'B' }]))).toEqual({
-      type: { equals: 'B', mode: 'insensitive' },
+      type: { in: ['B'], mode: 'insensitive' },
     });
     expect(parseRestFilters([])).toBeNull();
   });
@@ -219,7 +230,7 @@ describe('filter compiler (pure)', () => {
       and: [{ and: [{ type: { equals: 'A' } }, { piid: { isNull: false } }] }, { or: [{ not: { not: { fain: { isNull: true } } } }] }],
     });
     expect(compileFilter('Award', node, 'graphql')).toEqual({
-      AND: [{ type: { equals: 'A', mode: 'insensitive' } }, { piid: { not: null } }, { fain: { equals: null } }],
+      AND: [{ type: { in: ['A'], mode: 'insensitive' } }, { piid: { not: null } }, { fain: { equals: null } }],
     });
   });
 
@@ -227,8 +238,8 @@ describe('filter compiler (pure)', () => {
     const node = parseQueryFilters({ type: 'B', awarding_agency__toptier_agency__cgac_code: '073', total_obligation__gt: '5', page: '2' }, new Set());
     expect(compileFilter('Award', node)).toEqual({
       AND: [
-        { type: { equals: 'B', mode: 'insensitive' } },
-        { awardingAgency: { is: { toptierAgency: { is: { cgacCode: { equals: '073', mode: 'insensitive' } } } } } },
+        { type: { in: ['B'], mode: 'insensitive' } },
+        { awardingAgency: { is: { toptierAgency: { is: { cgacCode: { in: ['073'], mode: 'insensitive' } } } } } },
         { totalObligation: { gt: '5' } },
       ],
     });

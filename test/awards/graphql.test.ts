@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/db.js';
 import { encodeNodeId } from '../../src/shared/node-id.js';
 import { graphql } from '../gql/index.js';
-import type { AwardsPageQuery, AwardsPageQueryVariables } from '../gql/graphql.js';
+import type { AwardsMatchingQueryVariables, AwardsPageQuery, AwardsPageQueryVariables } from '../gql/graphql.js';
 import { app, errorCodes, execute } from '../helpers.js';
 import { loadAwardSamples, rest } from './samples.js';
 
@@ -114,6 +114,12 @@ async function executeText(query: string): Promise<{ data?: unknown; errors?: { 
   return (await response.json()) as never;
 }
 
+const AwardsMatching = graphql(`
+  query AwardsMatching($filter: AwardFilter, $dataset: String) {
+    awards(filter: $filter, dataset: $dataset, first: 500, orderBy: [{ field: ROW_ID }]) { totalCount nodes { rowId } }
+  }
+`);
+
 const AwardsBadValue = graphql(`
   query AwardsBadValue {
     awards(filter: { or: [{ type: { equals: "A" } }, { totalObligation: { gt: "1234567890123456789012" } }] }) { totalCount }
@@ -211,6 +217,35 @@ describe('typed filters', () => {
       expect(result.data ?? null).toBeNull();
       expect(result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     }
+  });
+
+  it('text equality ignores case and takes the value as it is, with or without a trigram index on the column', async () => {
+    const awards = await db.award.findMany({
+      where: { dataset: { name: FIXTURE } },
+      include: { recipient: { include: { location: true } } },
+      orderBy: { id: 'asc' },
+    });
+    const ids = (filter: (a: (typeof awards)[number]) => boolean) => awards.filter(filter).map((a) => a.id);
+    const matching = async (filter: AwardsMatchingQueryVariables['filter']) => {
+      const result = await execute(AwardsMatching, { filter, dataset: FIXTURE });
+      expect(result.errors).toBeUndefined();
+      return result.data!.awards.nodes.map((n) => n.rowId);
+    };
+    const swapCase = (text: string) => text.replace(/[a-z]/gi, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
+    const values = [...new Set(awards.map((a) => a.typeDescription).filter((c): c is string => /[a-z]/i.test(c ?? '')))].slice(0, 2);
+    expect(values.length).toBe(2);
+    const swapped = values.map(swapCase);
+    expect(await matching({ typeDescription: { in: [...swapped, 'no such type'] } })).toEqual(ids((a) => values.includes(a.typeDescription ?? '')));
+    expect(await matching({ not: { typeDescription: { equals: swapped[0] } } })).toEqual(ids((a) => a.typeDescription !== null && a.typeDescription !== values[0]));
+    // `_` and `%` are characters, not wildcards.
+    const wildcards = [values[0]!.replace(/[a-z]/i, '_'), `${values[0]!.slice(0, 3)}%`];
+    expect(await matching({ typeDescription: { in: wildcards } })).toEqual([]);
+    expect(await matching({ typeDescription: { equals: wildcards[1] } })).toEqual([]);
+    // recipient.location.stateCode has a trigram index: the same answers through ILIKE.
+    const state = awards.find((a) => a.recipient?.location?.stateCode)!.recipient!.location!.stateCode!;
+    const inState = ids((a) => a.recipient?.location?.stateCode === state);
+    expect(await matching({ recipient: { location: { stateCode: { equals: state.toLowerCase() } } } })).toEqual(inState);
+    expect(await matching({ recipient: { location: { stateCode: { in: [state.toLowerCase(), '_%'] } } } })).toEqual(inState);
   });
 
   it('a bad value is BAD_USER_INPUT naming the input path', async () => {

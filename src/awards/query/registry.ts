@@ -17,6 +17,11 @@ export interface ScalarDef {
   aliases?: string[];
   /** NOT NULL column. */
   required?: boolean;
+  /**
+   * A GIN trigram index (pg_trgm, see prisma/schema.prisma) serves ILIKE on the column: text equality keeps ILIKE
+   * there so the index can answer it (src/awards/query/filter/compile.ts).
+   */
+  trigram?: boolean;
 }
 
 export interface RelationDef {
@@ -40,6 +45,10 @@ const snake = (name: string) => name.replace(/[A-Z]/g, (m) => `_${m.toLowerCase(
 
 function s(name: string, type: ScalarType, aliases?: string[]): ScalarDef {
   return { name, column: snake(name), type, aliases, required: name === 'id' || type === 'boolean' };
+}
+/** A text scalar with a trigram index. */
+function trigram(name: string, aliases?: string[]): ScalarDef {
+  return { ...s(name, 'string', aliases), trigram: true };
 }
 function r(name: string, target: ModelName, aliases?: string[]): RelationDef {
   return { name, target, fk: `${snake(name)}_id`, aliases };
@@ -277,7 +286,7 @@ export const models: Record<ModelName, ModelDef> = {
     table: 'recipient',
     scalars: [
       s('id', 'int', ['legal_entity_id']),
-      s('recipientName', 'string', ['name']),
+      trigram('recipientName', ['name']),
       s('recipientUniqueId', 'string'),
       s('parentRecipientUniqueId', 'string'),
       s('businessTypes', 'string'),
@@ -291,12 +300,12 @@ export const models: Record<ModelName, ModelDef> = {
     table: 'location',
     scalars: [
       s('id', 'int', ['location_id']),
-      s('countryCode', 'string', ['location_country_code']),
+      trigram('countryCode', ['location_country_code']),
       s('countryName', 'string'),
-      s('stateCode', 'string'),
+      trigram('stateCode'),
       s('stateName', 'string'),
-      s('cityName', 'string'),
-      s('countyName', 'string'),
+      trigram('cityName'),
+      trigram('countyName'),
       s('countyCode', 'string'),
       s('zip5', 'string'),
       s('zip4', 'string'),
