@@ -9,6 +9,7 @@ import { Decimal } from 'decimal.js';
 import { isLosslessNumber, parse as parseLossless } from 'lossless-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../src/db.js';
+import { parseRelationJson } from '../src/db/exact-relations.js';
 import { ingest } from '../src/shared/ingest/index.js';
 import { graphql } from './gql/index.js';
 import { app, execute } from './helpers.js';
@@ -287,5 +288,17 @@ describe('cube measures: JSON number text in the fact store, summed as numeric, 
     );
     expect(node.errors).toBeUndefined();
     expect((node.data!.node as { data: Record<string, unknown> }).data.amount).toBe('9007199254740993');
+  });
+});
+
+describe('relation JSON read by joins', () => {
+  it('keeps the text of every number a double cannot hold exactly, and parses the others', () => {
+    expect(parseRelationJson('{"a":12345678901234567.89,"b":1.5,"c":"x","d":[1234567890123456.7,123456789012345.6]}')).toEqual({
+      a: '12345678901234567.89',
+      b: 1.5,
+      c: 'x',
+      d: ['1234567890123456.7', 123456789012345.6],
+    });
+    expect(parseRelationJson('[{"id":120006,"amount":5522.86,"date":"2017-06-01"}]')).toEqual([{ id: 120006, amount: 5522.86, date: '2017-06-01' }]);
   });
 });

