@@ -26,6 +26,11 @@ describe('filter compiler (pure)', () => {
       AND: [{ recipient: { is: { location: { is: { stateCode: { equals: 'va', mode: 'insensitive' } } } } } }],
     });
     expect(rest([{ field: 'total_obligation', operation: 'equals', value: 15000 }])).toEqual({ AND: [{ totalObligation: { equals: '15000' } }] });
+    // The related row's id is the foreign key on the row before it: no join, and never null (as the join required).
+    expect(rest([{ field: 'awarding_agency__id', operation: 'equals', value: 7 }])).toEqual({ AND: [{ awardingAgencyId: { equals: 7, not: null } }] });
+    expect(rest([{ field: 'recipient__location', operation: 'in', value: [1, 2] }])).toEqual({
+      AND: [{ recipient: { is: { locationId: { in: [1, 2], not: null } } } }],
+    });
   });
 
   it('comparisons, range and in', () => {

@@ -248,6 +248,27 @@ describe('typed filters', () => {
     expect(await matching({ recipient: { location: { stateCode: { in: [state.toLowerCase(), '_%'] } } } })).toEqual(inState);
   });
 
+  it("a condition on a related row's id reads the foreign key, and its negation keeps the rows without one", async () => {
+    const awards = await db.award.findMany({ where: { dataset: { name: FIXTURE } }, include: { recipient: true }, orderBy: { id: 'asc' } });
+    const ids = (filter: (a: (typeof awards)[number]) => boolean) => awards.filter(filter).map((a) => a.id);
+    const matching = async (filter: AwardsMatchingQueryVariables['filter']) => {
+      const result = await execute(AwardsMatching, { filter, dataset: FIXTURE });
+      expect(result.errors).toBeUndefined();
+      return result.data!.awards.nodes.map((n) => n.rowId);
+    };
+    const agency = awards.find((a) => a.fundingAgencyId !== null)!.fundingAgencyId!;
+    expect(awards.some((a) => a.fundingAgencyId === null)).toBe(true);
+    expect(await matching({ fundingAgency: { rowId: { equals: agency } } })).toEqual(ids((a) => a.fundingAgencyId === agency));
+    expect(await matching({ not: { fundingAgency: { rowId: { equals: agency } } } })).toEqual(ids((a) => a.fundingAgencyId !== agency));
+    expect(await matching({ not: { fundingAgency: { rowId: { in: [agency, -1] } } } })).toEqual(ids((a) => a.fundingAgencyId !== agency));
+    // Two relations deep: the recipient is joined, its location id read off the recipient.
+    const location = awards.find((a) => a.recipient?.locationId)!.recipient!.locationId!;
+    expect(await matching({ recipient: { location: { rowId: { equals: location } } } })).toEqual(ids((a) => a.recipient?.locationId === location));
+    expect(await matching({ not: { recipient: { location: { rowId: { lte: location } } } } })).toEqual(
+      ids((a) => !(a.recipient?.locationId != null && a.recipient.locationId <= location)),
+    );
+  });
+
   it('a bad value is BAD_USER_INPUT naming the input path', async () => {
     const result = await execute(AwardsBadValue);
     expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

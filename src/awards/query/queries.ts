@@ -292,14 +292,14 @@ export function checkTotals(root: RootModel, request: TotalsRequest) {
     if (scalar.type !== 'decimal' && scalar.type !== 'int') {
       throw badInput(`Aggregate field ${request.field} is not a numeric type (e.g., integer, decimal)`, ['field']);
     }
-    field = { path: scalar.name, relations: [], scalar, model };
+    field = { path: scalar.name, relations: [], scalar, model, root };
   }
   if (request.group.length > 5) throw badInput('at most 5 group fields', ['group']);
   const groups = request.group.map((g, i): ResolvedPath & { json?: JsonField } => {
     const json = jsonField(root, g);
     if (json) {
       if (!json.keys.length) throw badInput(`cannot group by "${g}": name one of its keys, such as ${g}__naics`, ['group', i]);
-      return { path: g, relations: [], scalar: { name: g, column: json.column, type: 'string' }, model: models[root], json };
+      return { path: g, relations: [], scalar: { name: g, column: json.column, type: 'string' }, model: models[root], root, json };
     }
     const path = relationKey(resolvePath(root, g, ['group', i]));
     if (!path.scalar || path.scalar.type === 'stringArray') throw badInput(`cannot group by "${g}"`, ['group', i]);

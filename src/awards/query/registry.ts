@@ -333,6 +333,8 @@ export interface ResolvedPath {
   scalar: ScalarDef | null;
   /** Model owning the last segment. */
   model: ModelDef;
+  /** The model the path starts from. */
+  root: ModelName;
 }
 
 function matches(name: string, aliases: string[] | undefined, segment: string): boolean {
@@ -361,7 +363,7 @@ export function resolvePath(root: ModelName, raw: unknown, inputPath: (string | 
       relations.push(relation);
       canonical.push(relation.name);
       if (i === segments.length - 1) {
-        return { path: canonical.join('.'), relations, scalar: null, model };
+        return { path: canonical.join('.'), relations, scalar: null, model, root };
       }
       model = models[relation.target];
       continue;
@@ -369,7 +371,7 @@ export function resolvePath(root: ModelName, raw: unknown, inputPath: (string | 
     const scalar = model.scalars.find((sc) => matches(sc.name, sc.aliases, segment));
     if (scalar && i === segments.length - 1) {
       canonical.push(scalar.name);
-      return { path: canonical.join('.'), relations, scalar, model };
+      return { path: canonical.join('.'), relations, scalar, model, root };
     }
     throw badInput(`${fmtPath(inputPath)}: unknown field "${raw}" on ${root}`, inputPath);
   }
@@ -381,7 +383,7 @@ export function relationKey(path: ResolvedPath): ResolvedPath {
   if (path.scalar) return path;
   const model = models[path.relations[path.relations.length - 1]!.target];
   const key = model.key ?? 'id';
-  return { path: `${path.path}.${key}`, relations: path.relations, scalar: model.scalars.find((sc) => sc.name === key)!, model };
+  return { path: `${path.path}.${key}`, relations: path.relations, scalar: model.scalars.find((sc) => sc.name === key)!, model, root: path.root };
 }
 
 /** Renders ["filter", "and", 2, "field"] as "filter.and[2].field". */

@@ -4,6 +4,7 @@ import type { Condition, FilterNode, InputPath } from '../../../shared/filter/as
 import type { Operator } from '../../../shared/filter/operators.js';
 import { fiscalYearBounds } from '../../../shared/fiscal.js';
 import { escapeLike } from '../../../shared/like.js';
+import { getDatamodel } from '../../../generated/pothos-types.js';
 import { jsonConditionSql, jsonField, transactionField } from './extended.js';
 import { fmtPath, models, relationKey, resolvePath, type ModelName, type RelationDef, type ResolvedPath, type ScalarDef } from '../registry.js';
 
@@ -121,8 +122,32 @@ function wrap(relations: RelationDef[], inner: Where): Where {
   return relations.reduceRight<Where>((acc, relation) => ({ [relation.name]: { is: acc } }), inner);
 }
 
+/** The foreign-key field of each to-one relation by `Model.relation` (`Award.awardingAgency` → `awardingAgencyId`). */
+const foreignKeys = (() => {
+  const keys = new Map<string, string>();
+  for (const [model, { fields }] of Object.entries(getDatamodel().datamodel.models)) {
+    for (const field of fields) {
+      if (field.kind === 'object' && !field.isList && field.relationFromFields?.length === 1) keys.set(`${model}.${field.name}`, field.relationFromFields[0]!);
+    }
+  }
+  return keys;
+})();
+
+/**
+ * A condition on the related row's id is a condition on the foreign key that points at it (every relation references
+ * `id`): `awardingAgency.rowId = 50` is `award.awarding_agency_id = 50`, without joining the agency. The key must not
+ * be null, as the join required, so that a negation keeps the rows without one as it did (NOT (NULL AND false)).
+ */
+function onForeignKey(path: ResolvedPath, filter: unknown): Where | undefined {
+  const last = path.relations[path.relations.length - 1];
+  if (!last || path.scalar?.name !== 'id' || !filter || typeof filter !== 'object' || 'not' in filter || (filter as Where).equals === null) return undefined;
+  const from = path.relations.length > 1 ? path.relations[path.relations.length - 2]!.target : path.root;
+  const key = foreignKeys.get(`${from}.${last.name}`);
+  return key ? wrap(path.relations.slice(0, -1), { [key]: { ...filter, not: null } }) : undefined;
+}
+
 function leaf(path: ResolvedPath, filter: unknown): Where {
-  return wrap(path.relations, { [path.scalar!.name]: filter });
+  return onForeignKey(path, filter) ?? wrap(path.relations, { [path.scalar!.name]: filter });
 }
 
 function text(value: unknown, at: InputPath): string {
