@@ -187,6 +187,33 @@ describe('filter compiler (pure)', () => {
     });
   });
 
+  it('rangeIntersect leaves out the open end of a field its conjunction requires to be set, and only there', () => {
+    const start = { lte: new Date('2017-09-30') };
+    const end = { gte: new Date('2016-10-01') };
+    const range = { rangeIntersect: { endField: 'periodOfPerformanceCurrentEndDate', fy: 2017 } };
+    const required = filterOf('Award', {
+      periodOfPerformanceStartDate: { isNull: false, ...range },
+      and: [{ periodOfPerformanceCurrentEndDate: { isNull: false } }],
+    });
+    expect(compileFilter('Award', required, 'graphql')).toEqual({
+      AND: [
+        { periodOfPerformanceCurrentEndDate: { not: null } },
+        { periodOfPerformanceStartDate: { not: null } },
+        { periodOfPerformanceStartDate: start },
+        { periodOfPerformanceCurrentEndDate: end },
+      ],
+    });
+    // isNull: false inside an OR (or a NOT) requires nothing of its siblings.
+    const optional = filterOf('Award', { periodOfPerformanceStartDate: range, or: [{ periodOfPerformanceCurrentEndDate: { isNull: false } }, { type: { equals: 'A' } }] });
+    expect(compileFilter('Award', optional, 'graphql')).toEqual({
+      AND: [
+        { OR: [{ periodOfPerformanceCurrentEndDate: { not: null } }, { type: { in: ['A'], mode: 'insensitive' } }] },
+        { OR: [{ periodOfPerformanceStartDate: start }, { periodOfPerformanceStartDate: { equals: null } }] },
+        { OR: [{ periodOfPerformanceCurrentEndDate: end }, { periodOfPerformanceCurrentEndDate: { equals: null } }] },
+      ],
+    });
+  });
+
   it('typed filters: nested relations, several keys (AND), rangeIntersect ends beside their start, search', () => {
     const node = filterOf('Transaction', {
       award: { recipient: { location: { stateCode: { in: ['VA', 'la'] } } }, periodOfPerformanceStartDate: { rangeIntersect: { endField: 'periodOfPerformanceCurrentEndDate', from: new Date('2016-01-01') } } },

@@ -269,6 +269,29 @@ describe('typed filters', () => {
     );
   });
 
+  it('rangeIntersect beside isNull: false answers as the two conditions apart', async () => {
+    const awards = await db.award.findMany({ where: { dataset: { name: FIXTURE } }, orderBy: { id: 'asc' } });
+    const day = (d: Date | null) => d?.toISOString().slice(0, 10) ?? null;
+    expect(awards.some((a) => a.periodOfPerformanceStartDate === null || a.periodOfPerformanceCurrentEndDate === null)).toBe(true);
+    const overlaps = (a: (typeof awards)[number]) =>
+      (day(a.periodOfPerformanceStartDate) ?? '') <= '2017-09-30' && (day(a.periodOfPerformanceCurrentEndDate) ?? '9999') >= '2016-10-01';
+    const range = { rangeIntersect: { endField: 'PERIOD_OF_PERFORMANCE_CURRENT_END_DATE', from: '2016-10-01', to: '2017-09-30' } } as const;
+    const result = await execute(AwardsMatching, {
+      dataset: FIXTURE,
+      filter: { periodOfPerformanceStartDate: { isNull: false, ...range }, periodOfPerformanceCurrentEndDate: { isNull: false } },
+    });
+    expect(result.errors).toBeUndefined();
+    const expected = awards.filter((a) => a.periodOfPerformanceStartDate && a.periodOfPerformanceCurrentEndDate && overlaps(a)).map((a) => a.id);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(result.data!.awards.nodes.map((n) => n.rowId)).toEqual(expected);
+    // Open ends again where the requirement sits in an OR.
+    const open = await execute(AwardsMatching, {
+      dataset: FIXTURE,
+      filter: { periodOfPerformanceStartDate: range, or: [{ periodOfPerformanceStartDate: { isNull: false } }, { rowId: { equals: -1 } }] },
+    });
+    expect(open.data!.awards.nodes.map((n) => n.rowId)).toEqual(awards.filter((a) => a.periodOfPerformanceStartDate && overlaps(a)).map((a) => a.id));
+  });
+
   it('a bad value is BAD_USER_INPUT naming the input path', async () => {
     const result = await execute(AwardsBadValue);
     expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

@@ -45,6 +45,11 @@ interface State {
   root: ModelName;
   dialect: Dialect;
   conditions: number;
+  /**
+   * Fields the enclosing conjunction requires to be set (`isNull: false`), as `Root:path`: a rangeIntersect's open
+   * end (`OR field IS NULL`) is dead there and left out, which PostgreSQL cannot work out for itself.
+   */
+  nonNull?: Set<string>;
 }
 
 /**
@@ -72,6 +77,25 @@ function jsonDepth(value: unknown): number {
   return deepest + 1;
 }
 
+/** The fields `isNull: false` conditions of a conjunction (and of the conjunctions in it) require, added to `known`. */
+function requiredFields(state: State, node: FilterNode, known: Set<string> | undefined): Set<string> | undefined {
+  let result = known;
+  const visit = (child: FilterNode) => {
+    if (child.kind === 'and') child.children.forEach(visit);
+    if (child.kind !== 'cond' || child.op !== 'isNull' || (child.value !== false && child.value !== 'false') || child.fields.length !== 1) return;
+    let path: ResolvedPath;
+    try {
+      path = resolvePath(state.root, child.fields[0], []);
+    } catch {
+      return; // an unknown field: compiling the condition itself reports it
+    }
+    result = new Set(result);
+    result.add(`${state.root}:${path.path}`);
+  };
+  if (node.kind === 'and') node.children.forEach(visit);
+  return result;
+}
+
 /** AND/OR of the compiled children: single children unwrapped and nested groups of the same kind merged. */
 function group(kind: 'AND' | 'OR', children: Where[]): Where {
   const flat = children.flatMap((child) => {
@@ -85,8 +109,16 @@ function compileNode(state: State, node: FilterNode, fallback: InputPath, depth:
   const at = node.at ?? fallback;
   if (depth > 100) fail('filter is nested too deeply (at most 100 levels)', at);
   switch (node.kind) {
-    case 'and':
-      return group('AND', node.children.map((child, i) => compileNode(state, child, [...at, i], depth + 1)));
+    case 'and': {
+      const outer = state.nonNull;
+      const known = requiredFields(state, node, outer);
+      if (known !== outer) state.nonNull = known;
+      try {
+        return group('AND', node.children.map((child, i) => compileNode(state, child, [...at, i], depth + 1)));
+      } finally {
+        state.nonNull = outer;
+      }
+    }
     case 'or':
       return group('OR', node.children.map((child, i) => compileNode(state, child, [...at, i], depth + 1)));
     case 'not': {
@@ -465,7 +497,7 @@ function compileRangeIntersect(state: State, node: Condition, at: InputPath): Wh
 
 /** One end of an interval against a bound: v1 needs the end; the kernel's rangeIntersect reads a missing end as open. */
 function edge(state: State, side: Side, bound: Where): Where {
-  if (state.dialect === 'rest' || side.scalar.required) return leaf(side.path, bound);
+  if (state.dialect === 'rest' || side.scalar.required || state.nonNull?.has(`${state.root}:${side.path.path}`)) return leaf(side.path, bound);
   return { OR: [leaf(side.path, bound), leaf(side.path, { equals: null })] };
 }
 
