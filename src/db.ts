@@ -3,7 +3,9 @@ import { limits } from './limits.js';
 import { createAdapter } from './db/adapter.js';
 import { catalogMemo } from './db/catalog-events.js';
 import { capturingTransactions } from './db/driver-transaction.js';
-import { exactRelationData } from './db/exact-relations.js';
+import { countWithoutOffset } from './db/counts.js';
+import { exactRelations } from './db/exact-relations.js';
+import { mapReads } from './db/wrapped-adapter.js';
 import type { DatabaseHealth } from './db/replicas.js';
 import { onPrimary } from './db/routing.js';
 import { applyMigrations, readMigrations } from './db/schema-engine.js';
@@ -17,9 +19,11 @@ export const adapter = createAdapter(
     : { dataDir: config.dataDir },
 );
 
-// Loads reach their transaction's driver connection through the capturing wrapper (see db/driver-transaction.ts);
-// relations read by joins keep every digit of their amounts (db/exact-relations.ts).
-export const db = new PrismaClient({ adapter: capturingTransactions(exactRelationData(adapter.factory)) });
+// Loads reach their transaction's driver connection through the capturing wrapper (see db/driver-transaction.ts).
+// Every read goes through two corrections of Prisma's SQL: counts without a zero OFFSET, so PostgreSQL may count in
+// parallel (db/counts.ts), and relations read by joins keep every digit of their amounts (db/exact-relations.ts).
+const reads = mapReads(adapter.factory, async (query, run) => exactRelations(query, await run(countWithoutOffset(query))));
+export const db = new PrismaClient({ adapter: capturingTransactions(reads) });
 
 // Catalog lookups are memoised across requests while a listener hears every change to the dataset table.
 catalogMemo.listenWith(() => adapter.listenCatalog?.(catalogMemo));

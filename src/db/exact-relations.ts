@@ -1,7 +1,6 @@
-import type { IsolationLevel, SqlMigrationAwareDriverAdapterFactory, SqlQuery, SqlResultSet, Transaction } from '@prisma/driver-adapter-utils';
+import type { SqlQuery, SqlResultSet } from '@prisma/driver-adapter-utils';
 import { ColumnTypeEnum } from '@prisma/driver-adapter-utils';
 import { isSafeNumber, parse } from 'lossless-json';
-import { WrappedAdapter, wrapFactory } from './wrapped-adapter.js';
 
 /**
  * Relations read by joins arrive as JSON, every digit intact: with `relationLoadStrategy: 'join'` Prisma selects a
@@ -47,7 +46,8 @@ function relationColumns(query: SqlQuery, result: SqlResultSet): number[] {
   return columns;
 }
 
-function exactRelations(query: SqlQuery, result: SqlResultSet): SqlResultSet {
+/** The result with its relation columns (see above) parsed without losing digits. */
+export function exactRelations(query: SqlQuery, result: SqlResultSet): SqlResultSet {
   const columns = relationColumns(query, result);
   if (columns.length === 0) return result;
   for (const row of result.rows) {
@@ -56,23 +56,4 @@ function exactRelations(query: SqlQuery, result: SqlResultSet): SqlResultSet {
     }
   }
   return result;
-}
-
-class ExactRelationsAdapter extends WrappedAdapter {
-  override async queryRaw(query: SqlQuery): Promise<SqlResultSet> {
-    return exactRelations(query, await this.inner.queryRaw(query));
-  }
-
-  override async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
-    const transaction = await this.inner.startTransaction(isolationLevel);
-    // The driver's transaction object itself, so what it carries (its connection, see driver-transaction.ts) stays.
-    const queryRaw = transaction.queryRaw.bind(transaction);
-    transaction.queryRaw = async (query) => exactRelations(query, await queryRaw(query));
-    return transaction;
-  }
-}
-
-/** Wraps an adapter factory so that relations read by joins keep every digit of their numbers. */
-export function exactRelationData(factory: SqlMigrationAwareDriverAdapterFactory): SqlMigrationAwareDriverAdapterFactory {
-  return wrapFactory(factory, (adapter) => new ExactRelationsAdapter(adapter));
 }

@@ -49,3 +49,36 @@ export function wrapFactory(factory: SqlMigrationAwareDriverAdapterFactory, wrap
     connectToShadowDb: () => factory.connectToShadowDb(),
   };
 }
+
+/** Runs one read: the wrapped adapter's, or a transaction's, `queryRaw`. */
+export type ReadRunner = (query: SqlQuery) => Promise<SqlResultSet>;
+
+/** An adapter whose reads, in and out of transactions, go through `read` (which may change the query and the result). */
+class ReadMappingAdapter extends WrappedAdapter {
+  constructor(
+    inner: SqlDriverAdapter,
+    private readonly read: (query: SqlQuery, run: ReadRunner) => Promise<SqlResultSet>,
+  ) {
+    super(inner);
+  }
+
+  override queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+    return this.read(query, (mapped) => this.inner.queryRaw(mapped));
+  }
+
+  override async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+    const transaction = await this.inner.startTransaction(isolationLevel);
+    // The driver's transaction object itself, so what it carries (its connection, see driver-transaction.ts) stays.
+    const queryRaw = transaction.queryRaw.bind(transaction);
+    transaction.queryRaw = (query) => this.read(query, queryRaw);
+    return transaction;
+  }
+}
+
+/** A factory whose connections pass every read through `read`. */
+export function mapReads(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  read: (query: SqlQuery, run: ReadRunner) => Promise<SqlResultSet>,
+): SqlMigrationAwareDriverAdapterFactory {
+  return wrapFactory(factory, (adapter) => new ReadMappingAdapter(adapter, read));
+}

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { execute } from '../helpers.js';
+import { countWithoutOffset } from '../../src/db/counts.js';
 import { catalogSettled, statementLog } from '../statements.js';
 import { loadAwardSamples, rest } from './samples.js';
 
@@ -165,5 +166,30 @@ describe('batched lookups', () => {
       expect(result.data!.d.nodes.length).toBe(result.data!.d.totalCount);
     });
     expect(unfiltered).toBe(1);
+  });
+});
+
+describe("counts reach PostgreSQL without Prisma's zero OFFSET", () => {
+  it('a totalCount is counted by a statement without OFFSET, which PostgreSQL may run in parallel', async () => {
+    const sent = await counter.statements(async () => {
+      const result = await execute(AwardsNestedList, { first: 2 });
+      expect(result.data!.awards.totalCount).toBeGreaterThan(2);
+    });
+    const counts = sent.filter((sql) => sql.startsWith('SELECT COUNT('));
+    expect(counts.length).toBe(1);
+    expect(counts[0]).not.toMatch(/OFFSET/);
+  });
+
+  it('the OFFSET goes only when it skips nothing, and a LIMIT inside stays', () => {
+    const argTypes = [{ scalarType: 'int', arity: 'scalar' }, { scalarType: 'int', arity: 'scalar' }] as const;
+    const sql = 'SELECT COUNT(*) AS "_count$_all" FROM (SELECT "public"."award"."id" FROM "public"."award" WHERE ("public"."award"."dataset_id" IN ($1)) OFFSET $2) AS "sub"';
+    expect(countWithoutOffset({ sql, args: [7, 0], argTypes: [...argTypes] })).toEqual({
+      sql: 'SELECT COUNT(*) AS "_count$_all" FROM (SELECT "public"."award"."id" FROM "public"."award" WHERE ("public"."award"."dataset_id" IN ($1))) AS "sub"',
+      args: [7],
+      argTypes: [argTypes[0]],
+    });
+    expect(countWithoutOffset({ sql, args: [7, 5], argTypes: [...argTypes] }).sql).toBe(sql);
+    const limited = sql.replace(' OFFSET $2', ' LIMIT $2 OFFSET $3');
+    expect(countWithoutOffset({ sql: limited, args: [7, 10, 0], argTypes: [...argTypes, argTypes[0]] }).sql).toBe(limited);
   });
 });
