@@ -5,7 +5,8 @@ import { catalogMemo } from './db/catalog-events.js';
 import { capturingTransactions } from './db/driver-transaction.js';
 import { countWithoutOffset } from './db/counts.js';
 import { exactRelations } from './db/exact-relations.js';
-import { mapReads } from './db/wrapped-adapter.js';
+import { setPlainReadDriver } from './db/plain-reads.js';
+import { mapReads, sharedConnection } from './db/wrapped-adapter.js';
 import type { DatabaseHealth } from './db/replicas.js';
 import { onPrimary } from './db/routing.js';
 import { applyMigrations, readMigrations } from './db/schema-engine.js';
@@ -23,7 +24,10 @@ export const adapter = createAdapter(
 // Every read goes through two corrections of Prisma's SQL: counts without a zero OFFSET, so PostgreSQL may count in
 // parallel (db/counts.ts), and relations read by joins keep every digit of their amounts (db/exact-relations.ts).
 const reads = mapReads(adapter.factory, async (query, run) => exactRelations(query, await run(countWithoutOffset(query))));
-export const db = new PrismaClient({ adapter: capturingTransactions(reads) });
+// One connected adapter serves Prisma's client and the plain reads written beside it (db/plain-reads.ts).
+const connection = sharedConnection(capturingTransactions(reads));
+export const db = new PrismaClient({ adapter: connection });
+setPlainReadDriver(connection.connected);
 
 // Catalog lookups are memoised across requests while a listener hears every change to the dataset table.
 catalogMemo.listenWith(() => adapter.listenCatalog?.(catalogMemo));

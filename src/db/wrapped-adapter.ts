@@ -82,3 +82,41 @@ export function mapReads(
 ): SqlMigrationAwareDriverAdapterFactory {
   return wrapFactory(factory, (adapter) => new ReadMappingAdapter(adapter, read));
 }
+
+/**
+ * A factory that connects once and hands every caller that one adapter, so that statements sent beside Prisma's
+ * client (plain reads) share its pool, its replica routing and its timeouts. Disposing it (Prisma's `$disconnect`)
+ * or a failed connect lets the next call connect again.
+ */
+export interface SharedConnection extends SqlMigrationAwareDriverAdapterFactory {
+  /** The adapter the factory connected, connecting it if no one has yet. */
+  connected(): Promise<SqlDriverAdapter>;
+}
+
+export function sharedConnection(factory: SqlMigrationAwareDriverAdapterFactory): SharedConnection {
+  let current: Promise<SqlDriverAdapter> | undefined;
+  const connected = () => {
+    if (!current) {
+      const attempt: Promise<SqlDriverAdapter> = factory.connect().then((adapter) => {
+        const dispose = adapter.dispose.bind(adapter);
+        adapter.dispose = () => {
+          if (current === attempt) current = undefined;
+          return dispose();
+        };
+        return adapter;
+      });
+      current = attempt;
+      attempt.catch(() => {
+        if (current === attempt) current = undefined;
+      });
+    }
+    return current;
+  };
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: connected,
+    connected,
+    connectToShadowDb: () => factory.connectToShadowDb(),
+  };
+}

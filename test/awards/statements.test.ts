@@ -126,6 +126,21 @@ describe('nested award lists cost a fixed number of SQL statements', () => {
   });
 });
 
+describe('plain reads', () => {
+  it('a nested page is one statement of joins and text arrays, without the JSON Prisma builds', async () => {
+    const sent = await counter.statements(async () => {
+      const result = await execute(AwardsNestedList, { first: 5 });
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.awards.edges.some((edge) => edge.node.transactions.nodes.length > 0)).toBe(true);
+    });
+    const pages = sent.filter((sql) => /FROM "public"."award" AS "t0"/.test(sql) && !sql.startsWith('SELECT COUNT('));
+    expect(pages.length).toBe(1);
+    expect(pages[0]).toMatch(/LEFT JOIN "public"."recipient"/);
+    expect(pages[0]).toMatch(/ARRAY\(SELECT ARRAY\[/);
+    expect(pages[0]).not.toMatch(/JSONB?_BUILD_OBJECT|JSONB?_AGG/i);
+  });
+});
+
 describe('batched lookups', () => {
   it('autocomplete with matched objects: three fields cost what one field costs', async () => {
     let one: Awaited<ReturnType<typeof execute<unknown, unknown>>> | undefined;

@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import { visibleDatasets } from '../../../access/principal.js';
+import { plainCount, plainFindMany } from '../../../db/plain-reads.js';
 import type { Context } from '../../../context.js';
 import { stripLocations } from '../../../shared/filter/ast.js';
 import { resolveConnection, type ConnectionArgs, type ConnectionResult } from '../../../shared/connection.js';
@@ -52,9 +53,11 @@ export async function resolveList<T>(root: RootModel, endpoint: string, args: Li
   const connection = await resolveConnection(
     args,
     listLimits,
-    (window) =>
-      delegate(root).findMany({ ...query, relationLoadStrategy: loadStrategy(window.offset), where, orderBy, skip: window.offset, take: window.limit } as never) as Promise<T[]>,
-    () => delegate(root).count({ where }),
+    (window) => {
+      const page = { ...query, relationLoadStrategy: loadStrategy(window.offset), where, orderBy, skip: window.offset, take: window.limit };
+      return plainFindMany<T>(root, page) ?? (delegate(root).findMany(page as never) as Promise<T[]>);
+    },
+    () => plainCount(root, where) ?? delegate(root).count({ where }),
     info,
   );
   return { ...connection, endpoint, request };
