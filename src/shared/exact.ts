@@ -88,5 +88,20 @@ export function fixedDecimal(value: unknown, scale: number): string | null {
   if (typeof value === 'object' && typeof (value as { toFixed?: unknown }).toFixed === 'function') {
     return (value as { toFixed(dp: number): string }).toFixed(scale);
   }
-  return new Exact(String(value)).toFixed(scale);
+  const text = String(value);
+  // PostgreSQL writes a numeric(p, scale) value with exactly `scale` digits after the point: nothing to redo.
+  if (hasScale(text, scale)) return text;
+  return new Exact(text).toFixed(scale);
+}
+
+/** `text` is `-?digits.digits` with exactly `scale` digits after the point (at least one), as PostgreSQL writes numeric(p, scale). */
+function hasScale(text: string, scale: number): boolean {
+  const point = text.length - scale - 1;
+  if (scale < 1 || point < 1 || text.charCodeAt(point) !== 46) return false;
+  for (let i = text.charCodeAt(0) === 45 ? 1 : 0; i < text.length; i += 1) {
+    if (i === point) continue;
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
+  }
+  return text.charCodeAt(0) !== 45 || point > 1;
 }

@@ -70,7 +70,7 @@ export function accountModels(file: string, base: number, title = 'Salaries and 
     }),
   );
   add('awards.award', id(1), { ...template('awards.award'), recipient: null, awarding_agency: null, funding_agency: null, place_of_performance: null, latest_transaction: null, parent_award: null });
-  add('awards.financialaccountsbyawards', id(1), { award: id(1), treasury_account: id(1), submission: id(1), object_class: '002', program_activity_code: id(1), fain: 'ABC-FAIN' });
+  add('awards.financialaccountsbyawards', id(1), { award: id(1), treasury_account: id(1), submission: id(1), object_class: '002', program_activity_code: id(1), fain: 'ABC-FAIN', transaction_obligated_amount: '1234.50', gross_outlay_amount_by_award_cpe: '-20.00' });
   writeFileSync(file, JSON.stringify(rows));
   return { path: file, rows };
 }

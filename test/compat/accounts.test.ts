@@ -360,3 +360,36 @@ describe('the financial accounts in GraphQL', () => {
     expect(bad.data?.award ?? null).toBeNull();
   });
 });
+
+const AwardAccountAmounts = graphql(`
+  query AwardAccountAmounts($dataset: String!, $first: Int!) {
+    awards(dataset: $dataset, first: $first, orderBy: [{ field: ROW_ID }]) {
+      nodes { rowId financialAccounts(first: 50) { nodes { rowId transactionObligatedAmount grossOutlayAmountByAwardCpe } } }
+    }
+  }
+`);
+
+const AwardAccountAmountsOfOne = graphql(`
+  query AwardAccountAmountsOfOne($rowId: Int!) {
+    award(rowId: $rowId) { financialAccounts(first: 50) { nodes { rowId transactionObligatedAmount grossOutlayAmountByAwardCpe } } }
+  }
+`);
+
+describe("an award's financial accounts", () => {
+  it('answer amounts with both digits of the cents, the same from a page of awards as from one award', async () => {
+    const rows = await db.awardAccount.findMany({ where: { awardId: { not: null }, transactionObligatedAmount: { not: null } }, orderBy: { id: 'asc' } });
+    expect(rows.length).toBeGreaterThan(0);
+    const page = await execute(AwardAccountAmounts, { dataset: OWN, first: 500 });
+    expect(page.errors).toBeUndefined();
+    const listed = new Map(page.data!.awards.nodes.flatMap((award) => award.financialAccounts.nodes.map((account) => [account.rowId, account] as const)));
+    for (const row of rows.slice(0, 20)) {
+      const account = listed.get(row.id);
+      expect(account, `account ${row.id} on its award's page`).toBeDefined();
+      expect(account!.transactionObligatedAmount).toBe(row.transactionObligatedAmount!.toFixed(2));
+      expect(account!.grossOutlayAmountByAwardCpe).toBe(row.grossOutlayAmountByAwardCpe?.toFixed(2) ?? null);
+      const one = await execute(AwardAccountAmountsOfOne, { rowId: row.awardId! });
+      expect(one.errors).toBeUndefined();
+      expect(one.data!.award!.financialAccounts.nodes.find((node) => node.rowId === row.id)).toEqual(account);
+    }
+  });
+});

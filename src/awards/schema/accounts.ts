@@ -1,4 +1,5 @@
 import { builder } from '../../builder.js';
+import { fixedDecimal } from '../../shared/exact.js';
 import { filterInput } from './inputs/filter.js';
 import { orderByInput } from './inputs/fields.js';
 import { visibleRow } from './lib/node.js';
@@ -50,7 +51,6 @@ export const TreasuryAccountRef = builder.prismaNode('TreasuryAccount', {
   }),
 });
 
-const money = (description: string) => ({ type: 'Decimal', nullable: true, description }) as const;
 
 export const AwardAccountRef = builder.prismaNode('AwardAccount', {
   description: "Obligations and outlays of a Treasury account for one award, as a submission reported them (REST /api/v1/accounts/awards/).",
@@ -66,10 +66,10 @@ export const AwardAccountRef = builder.prismaNode('AwardAccount', {
     piid: t.exposeString('piid', text('Procurement Instrument Identifier of the award, as reported.')),
     fain: t.exposeString('fain', text('Federal Award Identification Number of the award, as reported.')),
     uri: t.exposeString('uri', text('Unique record id of the award, as reported.')),
-    transactionObligatedAmount: t.expose('transactionObligatedAmount', money('Amount obligated to the award from this account.')),
-    grossOutlayAmountByAwardFyb: t.expose('grossOutlayAmountByAwardFyb', money('Gross outlays at the beginning of the fiscal year.')),
-    grossOutlayAmountByAwardCpe: t.expose('grossOutlayAmountByAwardCpe', money('Gross outlays at the end of the period.')),
-    obligationsIncurredTotalByAwardCpe: t.expose('obligationsIncurredTotalByAwardCpe', money('Obligations incurred at the end of the period.')),
+    transactionObligatedAmount: t.field({ type: 'Decimal', nullable: true, select: { transactionObligatedAmount: true }, description: 'Amount obligated to the award from this account.', resolve: (row) => fixedDecimal(row.transactionObligatedAmount, 2) }),
+    grossOutlayAmountByAwardFyb: t.field({ type: 'Decimal', nullable: true, select: { grossOutlayAmountByAwardFyb: true }, description: 'Gross outlays at the beginning of the fiscal year.', resolve: (row) => fixedDecimal(row.grossOutlayAmountByAwardFyb, 2) }),
+    grossOutlayAmountByAwardCpe: t.field({ type: 'Decimal', nullable: true, select: { grossOutlayAmountByAwardCpe: true }, description: 'Gross outlays at the end of the period.', resolve: (row) => fixedDecimal(row.grossOutlayAmountByAwardCpe, 2) }),
+    obligationsIncurredTotalByAwardCpe: t.field({ type: 'Decimal', nullable: true, select: { obligationsIncurredTotalByAwardCpe: true }, description: 'Obligations incurred at the end of the period.', resolve: (row) => fixedDecimal(row.obligationsIncurredTotalByAwardCpe, 2) }),
     lastModifiedDate: t.expose('lastModifiedDate', { type: 'Date', nullable: true, description: 'Last modification in the source.' }),
     certifiedDate: t.expose('certifiedDate', { type: 'Date', nullable: true, description: 'When the agency certified the data.' }),
   }),
