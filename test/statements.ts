@@ -8,12 +8,15 @@ import { catalogMemo } from '../src/db/catalog-events.js';
  */
 export function statementLog() {
   const log: string[] = [];
+  /** The name each statement was prepared under (node-postgres's `name`), undefined for an unnamed one. */
+  const names: (string | undefined)[] = [];
   const textOf = (arg: unknown) => (typeof arg === 'string' ? arg : String((arg as { text?: unknown } | undefined)?.text ?? ''));
   type Queryable = { query: (...args: unknown[]) => unknown };
   const observe = (target: Queryable): (() => void) => {
     const original = target.query;
     target.query = function (this: unknown, ...args: unknown[]) {
       log.push(textOf(args[0]));
+      names.push((args[0] as { name?: string } | undefined)?.name);
       return original.apply(this, args);
     };
     return () => {
@@ -45,12 +48,18 @@ export function statementLog() {
   }
   const statements = async (run: () => Promise<unknown>): Promise<string[]> => {
     log.length = 0;
+    names.length = 0;
     await run();
     return [...log];
   };
   return {
     /** The SQL text of every statement `run` sent. */
     statements,
+    /** The SQL text of every statement `run` sent, with the name it was prepared under. */
+    named: async (run: () => Promise<unknown>): Promise<{ sql: string; name: string | undefined }[]> => {
+      const sent = await statements(run);
+      return sent.map((sql, i) => ({ sql, name: names[i] }));
+    },
     /** How many statements `run` sent. */
     measure: async (run: () => Promise<unknown>): Promise<number> => (await statements(run)).length,
     restore: () => {

@@ -8,6 +8,7 @@ import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@p
 import { listenOnPGlite, listenOnPostgres, type CatalogListener, type CatalogMemo } from './catalog-events.js';
 import { claimDataDir, describeOwner, releaseDataDir } from './owner.js';
 import { describeUrl, ReplicaSet, RoutingAdapterFactory } from './replicas.js';
+import { CONNECTION_LIFETIME_SECONDS, statementName } from './statement-names.js';
 
 export interface DatabaseTarget {
   /** A PostgreSQL URL; the embedded PGlite database is used when absent. */
@@ -166,7 +167,10 @@ class OwnedPGliteFactory extends PGliteFactory {
 
 export function createAdapter(target: DatabaseTarget): Adapter {
   if (target.url) {
-    const primary = new PrismaPg({ connectionString: target.url, ...(target.statementTimeout ? { statement_timeout: target.statementTimeout } : {}) });
+    const primary = new PrismaPg(
+      { connectionString: target.url, maxLifetimeSeconds: CONNECTION_LIFETIME_SECONDS, ...(target.statementTimeout ? { statement_timeout: target.statementTimeout } : {}) },
+      { statementNameGenerator: statementName },
+    );
     const replicas = target.replicaUrls?.length
       ? new ReplicaSet(target.replicaUrls, { maxLagSeconds: target.maxReplicaLag ?? 10, statementTimeout: target.statementTimeout })
       : undefined;

@@ -1,7 +1,8 @@
-import type { SqlDriverAdapter, SqlQuery } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { models as registry } from '../awards/query/registry.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import { Prisma } from '../generated/prisma/client.js';
+import { preparedName, type NamedQuery } from './statement-names.js';
 
 /**
  * Plain reads: a page of awards or transactions as SQL written here and sent through Prisma's own driver adapter (so
@@ -20,6 +21,8 @@ import { Prisma } from '../generated/prisma/client.js';
  * - conditions on columns (equals, in, comparisons, text matching, array containment, null tests, AND/OR/NOT), on
  *   to-one relations (`is`, `isNot`: joins, as Prisma writes them) and to-many ones (`some`, `none`: EXISTS), orders
  *   on columns of the row and of its to-one relations.
+ * A page that recurs is sent as a prepared statement (statement-names.ts) with its LIMIT written in, so that PostgreSQL
+ * plans it once, not at every request; a page that skips rows (OFFSET) is sent unprepared.
  * Anything else (cursors, `not: value`, counts of relations, to-many relations below a to-many one, Json columns,
  * models outside the awards family) is not a plain read: `plainFindMany` and `plainCount` answer undefined and the
  * caller asks Prisma.
@@ -148,11 +151,13 @@ class Statement {
     private readonly aliases = { next: 0 },
     /** Inside a to-many relation's sub-SELECT: its columns are text in an array. */
     readonly nested = false,
+    /** Whether the statement, or a sub-SELECT in it, skips rows. */
+    readonly window = { skips: false },
   ) {}
 
   child(): Statement {
     if (this.nested) throw notPlain;
-    return new Statement(this.args, this.aliases, true);
+    return new Statement(this.args, this.aliases, true, this.window);
   }
 
   alias(): string {
@@ -340,16 +345,22 @@ class Statement {
     const order = this.orderBy(model, alias, args.orderBy);
     const columns = this.nested ? `ARRAY[${this.outputs.join(', ')}]` : this.outputs.join(', ');
     let sql = `SELECT ${columns} FROM "public"."${model.table}" AS "${alias}"${this.joins.map((join) => ` ${join}`).join('')} WHERE ${where.join(' AND ')}${order}`;
+    // The window as literals (integers checked here): with `LIMIT $n` PostgreSQL's plan for any n looks costlier than
+    // the plan for the given one, so it would never keep a generic plan of a prepared statement (statement-names.ts).
+    // A statement that skips rows is one page of many: it is not prepared.
     const { skip, take } = args;
     if (take !== undefined) {
-      if (typeof take !== 'number' || !Number.isInteger(take) || take < 0) throw notPlain;
-      sql += ` LIMIT ${this.param(take)}`;
+      if (typeof take !== 'number' || !Number.isSafeInteger(take) || take < 0) throw notPlain;
+      sql += ` LIMIT ${take}`;
     }
     if (skip !== undefined) {
-      if (typeof skip !== 'number' || !Number.isInteger(skip) || skip < 0) throw notPlain;
-      sql += ` OFFSET ${this.param(skip)}`;
+      if (typeof skip !== 'number' || !Number.isSafeInteger(skip) || skip < 0) throw notPlain;
+      if (skip > 0) {
+        sql += ` OFFSET ${skip}`;
+        this.window.skips = true;
+      }
     }
-    return { sql, args: this.args, shape };
+    return { sql, args: this.args, shape, prepare: !this.window.skips };
   }
 
   orderBy(model: Model, alias: string, orderBy: unknown): string {
@@ -456,8 +467,9 @@ function build(shape: Shape, row: unknown[]): Record<string, unknown> | null {
   return out;
 }
 
-async function send(sql: string, args: unknown[]) {
-  const query: SqlQuery = { sql, args, argTypes: args.map(() => ({ scalarType: 'unknown', arity: 'scalar' })) };
+async function send(sql: string, args: unknown[], prepare: boolean) {
+  const query: NamedQuery = { sql, args, argTypes: args.map(() => ({ scalarType: 'unknown', arity: 'scalar' })) };
+  if (prepare) query.statementName = preparedName(sql);
   return (await driver!()).queryRaw(query);
 }
 
@@ -465,11 +477,13 @@ interface Compiled {
   sql: string;
   args: unknown[];
   shape: Shape;
+  /** Whether to send it as a prepared statement once it recurs (statement-names.ts). */
+  prepare: boolean;
 }
 
 /** Reads every row of `compiled` as Prisma's client gives it. */
 async function read(compiled: Compiled): Promise<Record<string, unknown>[]> {
-  const result = await send(compiled.sql, compiled.args);
+  const result = await send(compiled.sql, compiled.args, compiled.prepare);
   return result.rows.map((row) => build(compiled.shape, row)!);
 }
 
@@ -501,7 +515,7 @@ export function plainCount(model: string, where: Where | undefined): Promise<num
     const condition = statement.where(def, alias, where);
     const shape: Shape = { model: def, alias, columns: [], one: [], many: [] };
     const joins = statement.joins.map((join) => ` ${join}`).join('');
-    return { sql: `SELECT COUNT(*) AS "count" FROM "public"."${def.table}" AS "${alias}"${joins} WHERE ${condition}`, args: statement.args, shape };
+    return { sql: `SELECT COUNT(*) AS "count" FROM "public"."${def.table}" AS "${alias}"${joins} WHERE ${condition}`, args: statement.args, shape, prepare: true };
   });
-  return compiled && send(compiled.sql, compiled.args).then((result) => Number(result.rows[0]?.[0] ?? 0));
+  return compiled && send(compiled.sql, compiled.args, compiled.prepare).then((result) => Number(result.rows[0]?.[0] ?? 0));
 }

@@ -9,6 +9,7 @@ import {
 } from '@prisma/driver-adapter-utils';
 import { currentScope, isReadStatement } from './routing.js';
 import { WrappedAdapter } from './wrapped-adapter.js';
+import { CONNECTION_LIFETIME_SECONDS, statementName } from './statement-names.js';
 
 export interface ReplicaOptions {
   /** Seconds a replica may trail the primary before it leaves rotation. */
@@ -103,10 +104,11 @@ export class ReplicaSet {
         {
           connectionString: url,
           connectionTimeoutMillis: 2000,
+          maxLifetimeSeconds: CONNECTION_LIFETIME_SECONDS,
           // A replica cut off without a reset would hold a read until the socket gives up: bound it on this side too.
           ...(options.statementTimeout ? { statement_timeout: options.statementTimeout, query_timeout: options.statementTimeout + 2000 } : {}),
         },
-        { onPoolError: () => {} },
+        { onPoolError: () => {}, statementNameGenerator: statementName },
       ),
       health: { role: 'replica', database: describeUrl(url), status: 'unchecked', inRotation: false },
     }));

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { execute } from '../helpers.js';
+import { adapter } from '../../src/db.js';
 import { countWithoutOffset } from '../../src/db/counts.js';
 import { catalogSettled, statementLog } from '../statements.js';
 import { loadAwardSamples, rest } from './samples.js';
@@ -23,6 +24,12 @@ const AwardsNestedList = graphql(`
       }
       nodes { rowId placeOfPerformance { stateCode countryName } }
     }
+  }
+`);
+
+const AwardsPaged = graphql(`
+  query AwardsPaged($offset: Int) {
+    awards(first: 3, offset: $offset, orderBy: [{ field: ROW_ID }]) { nodes { rowId } }
   }
 `);
 
@@ -138,6 +145,36 @@ describe('plain reads', () => {
     expect(pages[0]).toMatch(/LEFT JOIN "public"."recipient"/);
     expect(pages[0]).toMatch(/ARRAY\(SELECT ARRAY\[/);
     expect(pages[0]).not.toMatch(/JSONB?_BUILD_OBJECT|JSONB?_AGG/i);
+  });
+});
+
+describe('prepared statements for pages that recur', () => {
+  const page = (sent: { sql: string; name: string | undefined }[]) => sent.filter(({ sql }) => /FROM "public"."award" AS "t0"/.test(sql) && !sql.startsWith('SELECT COUNT('));
+
+  it('a page asked again is a named statement on PostgreSQL, with its LIMIT written in; one that skips rows is not', async () => {
+    let last: { sql: string; name: string | undefined }[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      last = await counter.named(async () => {
+        const result = await execute(AwardsNestedList, { first: 4 });
+        expect(result.errors).toBeUndefined();
+        expect(result.data!.awards.edges).toHaveLength(4);
+      });
+    }
+    const [recurring] = page(last);
+    expect(recurring!.sql).toMatch(/ LIMIT 5$/);
+    // PGlite runs statements by their text; node-postgres prepares a named one once per connection.
+    if (adapter.kind === 'postgres') expect(recurring!.name).toMatch(/^sg_[0-9a-f]{40}$/);
+    else expect(recurring!.name).toBeUndefined();
+
+    const skipping = async () => {
+      const data = await execute(AwardsPaged, { offset: 2 });
+      expect(data.errors).toBeUndefined();
+      expect(data.data!.awards.nodes).toHaveLength(3);
+    };
+    await skipping();
+    const [paged] = page(await counter.named(skipping)).filter(({ sql }) => / OFFSET 2$/.test(sql));
+    expect(paged, 'a page that skips rows, as plain SQL').toBeDefined();
+    expect(paged!.name).toBeUndefined();
   });
 });
 

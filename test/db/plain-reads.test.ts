@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/db.js';
 import { plainColumns, plainCount, plainFindMany } from '../../src/db/plain-reads.js';
+import { preparedName } from '../../src/db/statement-names.js';
 import { Prisma } from '../../src/generated/prisma/client.js';
 import { models } from '../../src/awards/query/registry.js';
 import { loadAwardSamples } from '../awards/samples.js';
@@ -156,6 +157,28 @@ describe('plain reads', () => {
     const transactions = { select: { federalActionObligation: true, actionDate: true }, orderBy: [{ id: 'desc' as const }], skip: 1, take: 2 };
     await same('Award', { select: { id: true, transactions }, orderBy: [{ id: 'asc' }] }, 'children paged');
     await same('Award', { select: { transactions: { select: { id: true }, where: { federalActionObligation: { gt: '0' } }, orderBy: [{ id: 'asc' as const }] } } }, 'children filtered, parent key not selected');
+  });
+
+  it('read a recurring page, prepared and then planned once for all values, as Prisma does for each value', async () => {
+    // The same statement text with other values each time: after a few executions on a connection PostgreSQL keeps a
+    // generic plan of the prepared statement, which must answer for every value as a fresh plan would.
+    const amounts = ['0', '500', '2500', '10000', '50000', '250000', '1000000', '5000000', '-1', '100'];
+    for (const [i, amount] of amounts.entries()) {
+      const where = { totalObligation: { gt: amount }, recipient: { is: { location: { is: { stateCode: { in: i % 2 ? ['CA', 'TX'] : ['VA', 'NY'], mode: 'insensitive' } } } } } };
+      await same('Award', { select: nested, where, orderBy: [{ id: 'asc' }], take: 7 }, `amount > ${amount}`);
+      expect(await plainCount('Award', where as Record<string, unknown>)).toBe(await db.award.count({ where: where as Prisma.AwardWhereInput }));
+    }
+  });
+
+  it('prepare a statement the second time its text comes, and forget texts that stop coming', () => {
+    const text = `SELECT 1 /* ${Math.random()} */`;
+    expect(preparedName(text)).toBeUndefined();
+    const name = preparedName(text);
+    expect(name).toMatch(/^sg_[0-9a-f]{40}$/);
+    expect(preparedName(text)).toBe(name);
+    expect(preparedName(`${text} `)).toBeUndefined();
+    for (let i = 0; i < 300; i += 1) preparedName(`SELECT ${i} /* other */`);
+    expect(preparedName(text)).toBeUndefined();
   });
 
   it('leave to Prisma what they do not write: cursors, not-value, counts, children of children, Json, other models', () => {
