@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/db.js';
 import { encodeNodeId } from '../../src/shared/node-id.js';
-import { caseVariantsOfAll } from '../../src/awards/query/filter/compile.js';
 import { graphql } from '../gql/index.js';
 import type { AwardsMatchingQueryVariables, AwardsPageQuery, AwardsPageQueryVariables } from '../gql/graphql.js';
 import { app, errorCodes, execute } from '../helpers.js';
@@ -220,16 +219,6 @@ describe('typed filters', () => {
     }
   });
 
-  it("the database's lower() makes ASCII letters of A-Z and two other characters only, which case variants list", async () => {
-    // What `col IN (case variants)` relies on to select what `LOWER(col) IN (…)` selects (caseVariantsOfAll).
-    const rows = await db.$queryRaw<{ code: number }[]>`
-      SELECT c AS code FROM generate_series(1, 1114111) AS c
-      WHERE (c < 55296 OR c > 57343) AND c <> 0 AND lower(chr(c)) ~ '^[a-z]$' AND chr(c) !~ '^[a-z]$' ORDER BY c`;
-    const expected = [...Array.from({ length: 26 }, (_, i) => 65 + i), 0x130, 0x212a];
-    expect(rows.map((row) => Number(row.code))).toEqual(expected);
-    expect(caseVariantsOfAll(['ik'])!.sort()).toEqual(['IK', 'I\u212A', 'Ik', 'iK', 'i\u212A', 'ik', '\u0130K', '\u0130\u212A', '\u0130k'].sort());
-  });
-
   it('text equality ignores case and takes the value as it is, with or without a trigram index on the column', async () => {
     const awards = await db.award.findMany({
       where: { dataset: { name: FIXTURE } },
@@ -252,15 +241,6 @@ describe('typed filters', () => {
     const wildcards = [values[0]!.replace(/[a-z]/i, '_'), `${values[0]!.slice(0, 3)}%`];
     expect(await matching({ typeDescription: { in: wildcards } })).toEqual([]);
     expect(await matching({ typeDescription: { equals: wildcards[1] } })).toEqual([]);
-    // Short codes compare with their case variants (`col IN ('a', 'A')`), the same answers as LOWER() on both sides.
-    const codes = [...new Set(awards.map((a) => a.type).filter((t): t is string => /^[a-z0-9_-]{1,4}$/i.test(t ?? '')))];
-    const lettered = codes.find((code) => /[a-z]/i.test(code));
-    const types = [lettered!, codes.find((code) => code !== lettered)!];
-    expect(types.every(Boolean)).toBe(true);
-    expect(ids((a) => a.type?.toLowerCase() === types[0]!.toLowerCase()).length).toBeGreaterThan(0);
-    const lowerTypes = (list: string[]) => awards.filter((a) => a.type !== null && list.some((t) => t.toLowerCase() === a.type!.toLowerCase())).map((a) => a.id);
-    expect(await matching({ type: { in: [swapCase(types[0]!), types[1]!.toLowerCase()] } })).toEqual(lowerTypes([types[0]!, types[1]!]));
-    expect(await matching({ not: { type: { equals: swapCase(types[0]!) } } })).toEqual(ids((a) => a.type !== null && a.type.toLowerCase() !== types[0]!.toLowerCase()));
     // recipient.location.stateCode has a trigram index: the same answers through ILIKE.
     const state = awards.find((a) => a.recipient?.location?.stateCode)!.recipient!.location!.stateCode!;
     const inState = ids((a) => a.recipient?.location?.stateCode === state);

@@ -355,52 +355,14 @@ function compileRange(state: State, path: ResolvedPath, scalar: ScalarDef, value
 }
 
 /**
- * Characters outside ASCII whose lower case is an ASCII letter: LATIN CAPITAL LETTER I WITH DOT ABOVE and KELVIN SIGN
- * (Unicode's simple case mappings, which PostgreSQL's lower() applies; a test asks the database for all of them).
- */
-const otherUpper: Record<string, string[]> = { i: ['\u0130'], k: ['\u212A'] };
-
-/** At most this many texts stand for the values of one `equals` or `in`. */
-const MAX_CASE_VARIANTS = 64;
-
-/**
- * Every text whose lower case is the lower case of one of `values` (`ab` → `ab`, `aB`, `Ab`, `AB`), or undefined when a
- * value holds a character outside ASCII or there would be more than MAX_CASE_VARIANTS. `col IN (variants)` then
- * selects exactly what `LOWER(col) IN (LOWER(values))` selects, without lowercasing the column at every row: short
- * codes (award types, state and agency codes) are most of what text equality compares.
- */
-export function caseVariantsOfAll(values: string[]): string[] | undefined {
-  const all = new Set<string>();
-  for (const value of values) {
-    let variants = [''];
-    for (let i = 0; i < value.length; i += 1) {
-      const code = value.charCodeAt(i);
-      if (code > 127) return undefined;
-      const char = value[i]!.toLowerCase();
-      const options = char >= 'a' && char <= 'z' ? [char, char.toUpperCase(), ...(otherUpper[char] ?? [])] : [char];
-      if (all.size + variants.length * options.length > MAX_CASE_VARIANTS) return undefined;
-      variants = variants.flatMap((prefix) => options.map((option) => prefix + option));
-    }
-    for (const variant of variants) all.add(variant);
-    if (all.size > MAX_CASE_VARIANTS) return undefined;
-  }
-  return [...all];
-}
-
-/**
- * Text equal to one of `values`, ignoring case: the values' case variants where they are few (caseVariantsOfAll),
- * else as follows. Prisma writes an insensitive `in` as `LOWER(col) IN (LOWER($1), …)`
+ * Text equal to one of `values`, ignoring case. Prisma writes an insensitive `in` as `LOWER(col) IN (LOWER($1), …)`
  * and an insensitive `equals` as `col ILIKE $1`; for a value without wildcards (escaped) both are the same comparison,
  * since PostgreSQL's ILIKE lowercases both sides. LOWER() lowercases the column once per row where ILIKE does it per
  * term, and a list of ILIKE terms costs PostgreSQL several times a LOWER() IN at every row a page scans. ILIKE stays
  * on columns a trigram index serves (`trigram` in the registry), which LOWER() would take the index from.
  */
 function textEquals(path: ResolvedPath, scalar: ScalarDef, values: string[]): Where {
-  if (!scalar.trigram) {
-    const variants = caseVariantsOfAll(values);
-    if (variants) return leaf(path, { in: variants });
-    return leaf(path, { in: values, mode: 'insensitive' });
-  }
+  if (!scalar.trigram) return leaf(path, { in: values, mode: 'insensitive' });
   if (values.length === 1) return leaf(path, { equals: escapeLike(values[0]!), mode: 'insensitive' });
   return { OR: values.map((value) => leaf(path, { equals: escapeLike(value), mode: 'insensitive' })) };
 }
