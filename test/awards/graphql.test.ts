@@ -309,6 +309,13 @@ const AwardTransactionsEverywhere = graphql(`
   }
 `);
 
+const AwardChildrenCounted = graphql(`
+  query AwardChildrenCounted {
+    awards(first: 500, orderBy: [{ field: ROW_ID }]) { nodes { rowId transactions(first: 1) { totalCount pageInfo { hasNextPage } } financialAccounts { totalCount } } }
+    award(rowId: 47587) { transactions { totalCount } }
+  }
+`);
+
 describe('global object identification', () => {
   it('node(id) refetches every award type, by the id each object reports', async () => {
     const award = (await execute(AwardsWithRelationIds)).data!.award!;
@@ -351,6 +358,23 @@ describe('global object identification', () => {
       expect(award.transactions.totalCount).toBe(all.length);
       expect(award.transactions.edges.map((e) => e.node.rowId)).toEqual(all.slice(1, 4));
     }
+  });
+
+  it("an award's transactions and accounts can be counted without asking for a node", async () => {
+    const result = await execute(AwardChildrenCounted);
+    expect(result.errors).toBeUndefined();
+    const data = result.data!;
+    expect(data.award!.transactions.totalCount).toBe(await db.transaction.count({ where: { awardId: 47587 } }));
+    expect(data.awards.nodes.length).toBeGreaterThan(1);
+    let paged = 0;
+    for (const award of data.awards.nodes) {
+      const transactions = await db.transaction.count({ where: { awardId: award.rowId } });
+      expect(award.transactions.totalCount).toBe(transactions);
+      expect(award.transactions.pageInfo.hasNextPage).toBe(transactions > 1);
+      if (transactions > 1) paged++;
+      expect(award.financialAccounts.totalCount).toBe(await db.awardAccount.count({ where: { awardId: award.rowId } }));
+    }
+    expect(paged).toBeGreaterThan(0);
   });
 
   it('a row of a private dataset is null, exactly like a missing one', async () => {

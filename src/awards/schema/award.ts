@@ -27,9 +27,13 @@ function children(t: any, type: unknown, relation: AwardChildRelation, descripti
       type,
       description,
       args: { offset: t.arg.int({ required: false, description: 'Rows to skip (after `after`), for page-number UIs.' }) },
-      select: (_args: object, _ctx: never, nestedSelection: (query: object, include: object) => object) => ({
-        [relation]: nestedSelection({ orderBy }, { getType: () => typeName, paths: connectionNodePaths }),
-      }),
+      select: (_args: object, _ctx: never, nestedSelection: (query: object, include: object) => { select?: object }) => {
+        const selection = nestedSelection({ orderBy }, { getType: () => typeName, paths: connectionNodePaths });
+        // A page that asks for no node (only totalCount or pageInfo) still reads the rows to count them, and Prisma
+        // refuses a relation selected with no column: the key is enough.
+        if (selection.select && Object.keys(selection.select).length === 0) selection.select = { id: true };
+        return { [relation]: selection };
+      },
       resolve: (award: Record<string, unknown[]>, args: ConnectionArgs) => arrayConnection(award[relation]!, args, childLimits) as never,
     },
     { name: `Award${name}Connection`, description: `A page of the ${noun}s of one award (100 by default, at most 500).` },
