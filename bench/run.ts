@@ -63,9 +63,14 @@ const log = (line: string) => process.stderr.write(`${new Date().toISOString().s
  * simple-protocol Query messages and extended-protocol Execute messages (BEGIN/COMMIT included). It adds the same
  * small hop to every contender, the floor included.
  */
+const clip = (sql: string) => (sql.length > 4000 ? `${sql.slice(0, 4000)}...` : sql);
+
 class CountingProxy {
   statements = 0;
-  /** When set, the SQL text of every Parse and Query message is appended here. */
+  /**
+   * When set, the SQL text of every Query, unnamed Parse and Bind of a named (prepared) statement is appended here:
+   * what each request runs, whether or not its statements were prepared by an earlier one.
+   */
   capture: string[] | null = null;
   private server = net.createServer((client) => this.handle(client));
   port = 0;
@@ -82,6 +87,8 @@ class CountingProxy {
     upstream.setNoDelay(true);
     let pending: Buffer = Buffer.alloc(0);
     let started = false;
+    /** The SQL of the statements this connection prepared, by name, so that a request executing one shows its text. */
+    const prepared = new Map<string, string>();
     client.on('data', (chunk: Buffer) => {
       upstream.write(chunk);
       pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
@@ -101,12 +108,24 @@ class CountingProxy {
         if (pending.length - at < len + 1) break;
         const type = pending[at];
         if (type === 0x51 || type === 0x45) this.statements += 1; // 'Q' or 'E'
-        if (this.capture && (type === 0x51 || type === 0x50)) {
+        if (type === 0x51 || type === 0x50) {
           // Query: the SQL; Parse: a statement name, then the SQL (both NUL-terminated).
           let from = at + 5;
-          if (type === 0x50) from = pending.indexOf(0, from) + 1;
+          let name = '';
+          if (type === 0x50) {
+            const end = pending.indexOf(0, from);
+            name = pending.toString('utf8', from, end);
+            from = end + 1;
+          }
           const sql = pending.toString('utf8', from, pending.indexOf(0, from)).replace(/\s+/g, ' ');
-          this.capture.push(sql.length > 4000 ? `${sql.slice(0, 4000)}...` : sql);
+          if (name) prepared.set(name, sql);
+          else this.capture?.push(clip(sql));
+        } else if (type === 0x42 && this.capture) {
+          // Bind: a portal name, then the statement name. A named statement was parsed by an earlier request.
+          const portalEnd = pending.indexOf(0, at + 5);
+          const name = pending.toString('utf8', portalEnd + 1, pending.indexOf(0, portalEnd + 1));
+          const sql = name ? prepared.get(name) : undefined;
+          if (sql) this.capture.push(`(prepared ${name}) ${clip(sql)}`);
         }
         at += len + 1;
       }
