@@ -56,7 +56,10 @@ const headSelect = { select: { id: true, name: true, updatedAt: true } } as cons
 export const Dimension = builder.node(builder.objectRef<CubeDimension>('Dimension'), {
   description: 'A dimension of a cube: a way to slice its facts, with one or more attributes.',
   id: { resolve: (dimension) => dimension.id },
-  loadMany: async (ids, ctx) => {
+  // Not `loadMany`: Pothos caches what that loads for the request, and a second `node`/`nodes` field asking for the
+  // same id got the first one's object before Pothos had tagged it with its type, so `Node` could not resolve it (an
+  // internal error). Uncached, each field loads and tags its own.
+  loadManyWithoutCache: async (ids, ctx) => {
     const models = await visibleParts(ctx, ids, (keys, visible) =>
       db.dimension.findMany({ where: { id: { in: keys }, dataset: visible }, select: { id: true, dataset: headSelect } }),
     );
@@ -96,7 +99,8 @@ export const Dimension = builder.node(builder.objectRef<CubeDimension>('Dimensio
 export const CubeMeasure = builder.node(builder.objectRef<CubeMeasureShape>('CubeMeasure'), {
   description: 'A numeric column of the facts that can be aggregated.',
   id: { resolve: (measure) => measure.id },
-  loadMany: async (ids, ctx) => {
+  // Not `loadMany`: see Dimension.
+  loadManyWithoutCache: async (ids, ctx) => {
     const models = await visibleParts(ctx, ids, (keys, visible) =>
       db.measure.findMany({ where: { id: { in: keys }, dataset: visible }, select: { id: true, dataset: headSelect } }),
     );

@@ -29,7 +29,8 @@ function factKey(id: string): bigint | null {
 export const Fact = builder.node(builder.objectRef<FactRow>('Fact'), {
   description: 'One row of a cube.',
   id: { resolve: (fact) => String(fact.id) },
-  loadMany: async (ids, ctx) => {
+  // Not `loadMany`: see Dimension (src/cubes/schema/dimension.ts).
+  loadManyWithoutCache: async (ids, ctx) => {
     const keys = ids.map(factKey).filter((key): key is bigint => key !== null);
     const rows = keys.length
       ? await db.fact.findMany({
