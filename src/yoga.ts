@@ -270,6 +270,9 @@ export function createGraphQLHandler(limits: GraphQLLimits = graphqlLimitsFromEn
     schema,
     context: (initial) => createContext(initial, limits),
     graphqlEndpoint: '/graphql',
+    // CORS is the app's (src/shared/open-cors.ts, any origin, no credentials). Yoga's own reflected the origin and
+    // allowed credentials, which beside `Access-Control-Allow-Origin: *` contradicted it, and ran at every request.
+    cors: false,
     landingPage: false,
     graphiql: limits.requirePersisted ? false : { title: 'Spendgraph', defaultQuery },
     renderGraphiQL: renderOfflineGraphiQL,

@@ -74,6 +74,8 @@ describe('CORS on the read routes, over HTTP', () => {
     for (const response of answers) {
       expect(response.headers.get('access-control-allow-origin')).toBe('*');
       expect(response.headers.get('access-control-expose-headers')).toBe('X-RateLimit-Limit,X-RateLimit-Remaining,X-RateLimit-Reset');
+      // Readable from any origin means without credentials: a browser refuses `*` beside allowed credentials.
+      expect(response.headers.get('access-control-allow-credentials')).toBeNull();
     }
     expect(await answers[0]!.json()).toEqual({ data: { __typename: 'Query' } });
     expect(answers[0]!.headers.get('x-ratelimit-limit')).toBe(String(QUOTA));
