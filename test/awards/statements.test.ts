@@ -3,6 +3,7 @@ import { graphql } from '../gql/index.js';
 import { execute } from '../helpers.js';
 import { adapter } from '../../src/db.js';
 import { countWithoutOffset } from '../../src/db/counts.js';
+import { backgroundSettled } from '../../src/shared/background.js';
 import { catalogSettled, statementLog } from '../statements.js';
 import { loadAwardSamples, rest } from './samples.js';
 
@@ -96,10 +97,20 @@ beforeAll(async () => {
 
 afterAll(() => counter.restore());
 
-/** Statements of one run, after a warm-up run (so one-off work such as saving a request does not count). */
+/**
+ * Statements of one run, after a warm-up run (so one-off work such as saving a request does not count): the fewest of
+ * three tries, each after background work has settled. Work an earlier file set off (a late catalog notification
+ * that makes the memo read the scope again) can add a statement to a try, never take one away: seen once on
+ * PostgreSQL, 3 for a page that costs 2. A cost that grows with the page shows in every try.
+ */
 async function statements(run: () => Promise<unknown>): Promise<number> {
   await run();
-  return counter.measure(run);
+  const tries: number[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    await backgroundSettled();
+    tries.push(await counter.measure(run));
+  }
+  return Math.min(...tries);
 }
 
 describe('nested award lists cost a fixed number of SQL statements', () => {

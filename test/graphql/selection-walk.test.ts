@@ -27,6 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/db.js';
+import { backgroundSettled } from '../../src/shared/background.js';
 import { schema } from '../../src/schema.js';
 import { ingest } from '../../src/shared/ingest/index.js';
 import { accountModels } from '../awards/account-fixture.js';
@@ -318,6 +319,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // The walk reads cubes, which sets off their statistics: none of it may land in the next file's measurements.
+  await backgroundSettled();
   await db.dataset.deleteMany({ where: { name: ACCOUNTS } });
   rmSync(work, { recursive: true, force: true });
 });
