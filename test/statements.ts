@@ -1,10 +1,12 @@
 import pg from 'pg';
 import { adapter } from '../src/db.js';
-import { catalogMemo } from '../src/db/catalog-events.js';
+import { LISTENER_APPLICATION_NAME, catalogMemo } from '../src/db/catalog-events.js';
+import { backgroundSettled } from '../src/shared/background.js';
 
 /**
  * Records the SQL statements reaching the database driver (the PGlite client or the pg pool): no mocking, only
- * observation, so statements-per-request tests see exactly what the database sees.
+ * observation, so statements-per-request tests see exactly what the database sees. Each count starts once the
+ * background work started before it has ended, and leaves out the catalog listener's own connection.
  */
 export function statementLog() {
   const log: string[] = [];
@@ -14,9 +16,12 @@ export function statementLog() {
   type Queryable = { query: (...args: unknown[]) => unknown };
   const observe = (target: Queryable): (() => void) => {
     const original = target.query;
-    target.query = function (this: unknown, ...args: unknown[]) {
-      log.push(textOf(args[0]));
-      names.push((args[0] as { name?: string } | undefined)?.name);
+    target.query = function (this: { connectionParameters?: { application_name?: string } } | undefined, ...args: unknown[]) {
+      // The catalog listener's connection (LISTEN when it reconnects) serves no request.
+      if (this?.connectionParameters?.application_name !== LISTENER_APPLICATION_NAME) {
+        log.push(textOf(args[0]));
+        names.push((args[0] as { name?: string } | undefined)?.name);
+      }
       return original.apply(this, args);
     };
     return () => {
@@ -47,6 +52,8 @@ export function statementLog() {
     restorers.push(observe(pg.Client.prototype as unknown as Queryable));
   }
   const statements = async (run: () => Promise<unknown>): Promise<string[]> => {
+    // Background work an earlier request or file set off (a cube's statistics) must not land in this count.
+    await backgroundSettled();
     log.length = 0;
     names.length = 0;
     await run();

@@ -3,6 +3,8 @@ import type { PGlite } from '@electric-sql/pglite';
 
 /** The channel the `dataset` table's trigger notifies on (migration `catalog_notify`). */
 export const CATALOG_CHANNEL = 'spendgraph_catalog';
+/** How the listener's own connection names itself to PostgreSQL (`pg_stat_activity.application_name`). */
+export const LISTENER_APPLICATION_NAME = 'spendgraph catalog listener';
 
 /**
  * What a process memoises about the catalog (dataset ids of a scope, the catalog version) across requests, and
@@ -121,7 +123,7 @@ export function listenOnPostgres(url: string, memo: CatalogMemo = catalogMemo): 
   };
 
   const connect = async () => {
-    const next = new pg.Client({ connectionString: url, application_name: 'spendgraph catalog listener' });
+    const next = new pg.Client({ connectionString: url, application_name: LISTENER_APPLICATION_NAME });
     client = next;
     next.on('error', lost);
     next.on('end', () => {
