@@ -302,8 +302,14 @@ class Statement {
       case 'in': {
         if (!Array.isArray(value) || value.length > MAX_LIST || field.isList) throw notPlain;
         if (value.length === 0) return 'FALSE';
-        if (insensitive && text) return `LOWER(${column}) IN (${value.map((item) => `LOWER(${this.value(field, item)})`).join(', ')})`;
-        return `${column} IN (${value.map((item) => this.value(field, item)).join(', ')})`;
+        // One array parameter, not a parameter per item: in a generic plan PostgreSQL builds `IN ($1, $2, …)`'s array
+        // again at every row it tests (and lowers every item there), and a list of another length is another statement.
+        // Insensitive lists are lowered once, by PostgreSQL's LOWER as Prisma's `LOWER(col) IN (LOWER($1), …)` does.
+        const list = ARRAY_TYPES[field.type];
+        if (list === undefined) return `${column} IN (${value.map((item) => this.value(field, item)).join(', ')})`;
+        const array = `${this.param(value.map((item) => argument(field, item)))}::${list}[]`;
+        if (insensitive && text) return `LOWER(${column}) = ANY(ARRAY(SELECT LOWER(item) FROM unnest(${array}) AS item))`;
+        return `${column} = ANY(${array})`;
       }
       case 'lt':
       case 'lte':
@@ -392,6 +398,9 @@ class Statement {
 function allColumns(model: Model): Record<string, true> {
   return Object.fromEntries([...model.fields.keys()].map((name) => [name, true as const]));
 }
+
+/** The SQL element type an `in` list of these Prisma types is sent as, one array parameter (others stay `IN (…)`). */
+const ARRAY_TYPES: Record<string, string | undefined> = { String: 'text', Int: 'int', Decimal: 'numeric' };
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 

@@ -75,6 +75,16 @@ describe('plain reads', () => {
     ['timestamps', () => ({ createDate: { lt: new Date('2100-01-01T00:00:00Z') } })],
     ['ints', () => ({ awardingAgencyId: { gte: 1 }, recipientId: { not: null } })],
     ['ILIKE equality', () => ({ type: { equals: someType.toLowerCase(), mode: 'insensitive' } })],
+    // Lists travel as one array parameter: items an array literal must quote (commas, braces, quotes, backslashes, the
+    // word NULL, spaces) still compare as the text they are.
+    ['list items an array literal quotes', () => ({
+      OR: [
+        { type: { in: ['a,b', '{c}', 'd"e', 'f\\g', 'NULL', ' h ', someType.toLowerCase()], mode: 'insensitive' } },
+        { piid: { in: ['x,y', 'NULL', '"'] } },
+      ],
+    })],
+    ['case-sensitive text list', () => ({ type: { in: [someType, someType.toLowerCase(), 'zz'] } })],
+    ['decimal list', () => ({ OR: [{ totalObligation: { in: ['0', '1000.5', new Prisma.Decimal('-2.25')] } }, { id: { in: [2, 4] } }] })],
   ];
   const orders: Prisma.AwardOrderByWithRelationInput[][] = [
     [{ id: 'asc' }],
@@ -162,9 +172,11 @@ describe('plain reads', () => {
   it('read a recurring page, prepared and then planned once for all values, as Prisma does for each value', async () => {
     // The same statement text with other values each time: after a few executions on a connection PostgreSQL keeps a
     // generic plan of the prepared statement, which must answer for every value as a fresh plan would.
+    // Lists of other lengths too: a list is one array parameter, so they share the statement.
+    const states = ['CA', 'tx', 'VA', 'ny', 'MD', 'wa'];
     const amounts = ['0', '500', '2500', '10000', '50000', '250000', '1000000', '5000000', '-1', '100'];
     for (const [i, amount] of amounts.entries()) {
-      const where = { totalObligation: { gt: amount }, recipient: { is: { location: { is: { stateCode: { in: i % 2 ? ['CA', 'TX'] : ['VA', 'NY'], mode: 'insensitive' } } } } } };
+      const where = { totalObligation: { gt: amount }, recipient: { is: { location: { is: { stateCode: { in: states.slice(i % 3, (i % 3) + 1 + (i % 4)), mode: 'insensitive' } } } } } };
       await same('Award', { select: nested, where, orderBy: [{ id: 'asc' }], take: 7 }, `amount > ${amount}`);
       expect(await plainCount('Award', where as Record<string, unknown>)).toBe(await db.award.count({ where: where as Prisma.AwardWhereInput }));
     }
