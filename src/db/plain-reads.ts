@@ -302,14 +302,17 @@ class Statement {
       case 'in': {
         if (!Array.isArray(value) || value.length > MAX_LIST || field.isList) throw notPlain;
         if (value.length === 0) return 'FALSE';
-        // One array parameter, not a parameter per item: in a generic plan PostgreSQL builds `IN ($1, $2, …)`'s array
-        // again at every row it tests (and lowers every item there), and a list of another length is another statement.
-        // Insensitive lists are lowered once, by PostgreSQL's LOWER as Prisma's `LOWER(col) IN (LOWER($1), …)` does.
-        const list = ARRAY_TYPES[field.type];
-        if (list === undefined) return `${column} IN (${value.map((item) => this.value(field, item)).join(', ')})`;
-        const array = `${this.param(value.map((item) => argument(field, item)))}::${list}[]`;
-        if (insensitive && text) return `LOWER(${column}) = ANY(ARRAY(SELECT LOWER(item) FROM unnest(${array}) AS item))`;
-        return `${column} = ANY(${array})`;
+        if (value.length === 1) {
+          const one = this.value(field, value[0]);
+          return insensitive && text ? `LOWER(${column}) = LOWER(${one})` : `${column} = ${one}`;
+        }
+        // A case-insensitive list is one array parameter, lowered once by PostgreSQL's LOWER (an init plan), as
+        // Prisma's `LOWER(col) IN (LOWER($1), …)` lowers it: in a generic plan that list is an array PostgreSQL builds
+        // again at every row it tests, lowering every item there. Other lists keep a parameter per item, which the
+        // planner counts: with an array of unknown length it guesses ten items, and a prepared page whose generic plan
+        // looks costlier than its custom ones is planned again at every execution.
+        if (insensitive && text) return `LOWER(${column}) = ANY(ARRAY(SELECT LOWER(item) FROM unnest(${this.param(value.map((item) => argument(field, item)))}::text[]) AS item))`;
+        return `${column} IN (${value.map((item) => this.value(field, item)).join(', ')})`;
       }
       case 'lt':
       case 'lte':
@@ -398,9 +401,6 @@ class Statement {
 function allColumns(model: Model): Record<string, true> {
   return Object.fromEntries([...model.fields.keys()].map((name) => [name, true as const]));
 }
-
-/** The SQL element type an `in` list of these Prisma types is sent as, one array parameter (others stay `IN (…)`). */
-const ARRAY_TYPES: Record<string, string | undefined> = { String: 'text', Int: 'int', Decimal: 'numeric' };
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
