@@ -67,9 +67,14 @@ function cursor(name: 'after' | 'before', value: string): number {
 
 /**
  * The rows a connection request asks for. `last` without `before` counts from the end and needs the total, which
- * `count` supplies only then.
+ * `count` supplies only then. Without a count to wait for, the window is there at once (a list in memory answers
+ * without a promise, so graphql-js completes its nodes synchronously).
  */
-export async function connectionWindow(args: ConnectionArgs, limits: SizeLimits, count?: () => Promise<number> | number): Promise<PageWindow> {
+export function connectionWindow(
+  args: ConnectionArgs,
+  limits: SizeLimits,
+  count?: () => Promise<number> | number,
+): PageWindow | Promise<PageWindow> {
   if (args.first != null && args.last != null) throw badInput('give first or last, not both', ['last']);
   if (args.offset != null && (!Number.isInteger(args.offset) || args.offset < 0)) {
     throw badInput(`offset must be 0 or more, got ${args.offset}`, ['offset']);
@@ -79,13 +84,14 @@ export async function connectionWindow(args: ConnectionArgs, limits: SizeLimits,
   const end = args.before != null ? cursor('before', args.before) : null;
   if (args.last != null) {
     const last = size('last', args.last, limits);
-    let stop = end;
-    if (stop === null) {
-      if (!count) throw badInput('last needs before on this list', ['last']);
-      stop = await count();
-    }
-    const from = Math.max(start, stop - last);
-    return { offset: from, limit: Math.max(0, stop - from) };
+    const fromEnd = (stop: number): PageWindow => {
+      const from = Math.max(start, stop - last);
+      return { offset: from, limit: Math.max(0, stop - from) };
+    };
+    if (end !== null) return fromEnd(end);
+    if (!count) throw badInput('last needs before on this list', ['last']);
+    const total = count();
+    return typeof total === 'number' ? fromEnd(total) : total.then(fromEnd);
   }
   const first = args.first != null ? size('first', args.first, limits) : limits.defaultSize;
   const limit = end === null ? first : Math.max(0, Math.min(first, end - start));
@@ -113,9 +119,9 @@ export function connectionOf<T>(rows: T[], window: PageWindow, count: () => Prom
   };
 }
 
-/** A connection over an in-memory list (model parts such as dimensions and measures). */
-export async function arrayConnection<T>(items: T[], args: ConnectionArgs, limits: SizeLimits): Promise<ConnectionResult<T>> {
-  const window = await connectionWindow(args, limits, () => items.length);
+/** A connection over a list in memory (the children of an award, read with it), built without a promise. */
+export function arrayConnection<T>(items: T[], args: ConnectionArgs, limits: SizeLimits): ConnectionResult<T> {
+  const window = connectionWindow(args, limits, () => items.length) as PageWindow;
   return connectionOf(items.slice(window.offset, window.offset + window.limit + 1), window, () => items.length);
 }
 
