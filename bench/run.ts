@@ -428,7 +428,7 @@ function scenarios(floorClient: pg.Pool, sgPort: number, peerPort: number, ids: 
     },
   };
   const nested = {
-    query: `query ($f: AwardFilter) { awards(${ds}, filter: $f, first: 20) { nodes { rowId awardingAgency { rowId toptierAgency { name } }
+    query: `query ($f: AwardFilter) { awards(${ds}, filter: $f, first: 20) { nodes { rowId
       recipient { recipientName location { stateCode } } transactions(first: 500) { nodes { rowId federalActionObligation } } } } }`,
     variables: { f: { awardingAgency: { rowId: { equals: ids.agency } } } },
   };
