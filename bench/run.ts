@@ -661,17 +661,27 @@ function scenarios(floorClient: pg.Pool, sgPort: number, peerPort: number, ids: 
 // ------------------------------------------------------------------------------------------------------- timing
 const quantile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
 
-async function time(work: () => Promise<unknown>): Promise<{ median: number; p95: number }> {
+/**
+ * Median and p95 of each contender's latency, timed side by side: the contenders take turns, one request each, in an
+ * order that rotates every run, so a burst of other work on the shared machine falls on all of them alike instead of
+ * on whichever was being timed at that moment.
+ */
+async function timeSideBySide(works: (() => Promise<unknown>)[]): Promise<{ median: number; p95: number }[]> {
   // Steady state, not the first calls: a server's JIT and connection pool warm up over the first tens of requests.
-  for (let i = 0; i < WARMUP; i += 1) await work();
-  const samples: number[] = [];
+  for (let i = 0; i < WARMUP; i += 1) for (const work of works) await work();
+  const samples: number[][] = works.map(() => []);
   for (let i = 0; i < RUNS; i += 1) {
-    const start = performance.now();
-    await work();
-    samples.push(performance.now() - start);
+    for (let k = 0; k < works.length; k += 1) {
+      const at = (i + k) % works.length;
+      const start = performance.now();
+      await works[at]!();
+      samples[at]!.push(performance.now() - start);
+    }
   }
-  samples.sort((a, b) => a - b);
-  return { median: quantile(samples, 0.5), p95: quantile(samples, 0.95) };
+  return samples.map((taken) => {
+    taken.sort((a, b) => a - b);
+    return { median: quantile(taken, 0.5), p95: quantile(taken, 0.95) };
+  });
 }
 
 async function statementsPerRequest(proxy: CountingProxy, work: () => Promise<unknown>): Promise<{ statements: number; sql: string[] }> {
@@ -774,14 +784,10 @@ async function main() {
   for (const scenario of list) {
     log(`scenario: ${scenario.name}`);
     const expected = JSON.stringify(await scenario.floor());
-    const floorTime = await time(scenario.floor);
-    const floorStatements = await statementsPerRequest(proxy, scenario.floor);
-    const row: (typeof results)[number] = {
-      name: scenario.name,
-      floor: { ...floorTime, ratio: 1, ...floorStatements },
-      spendgraph: null,
-      peer: null,
-    };
+    const row: (typeof results)[number] = { name: scenario.name, floor: null, spendgraph: null, peer: null };
+    // Every contender's answer is checked against the floor's before any is timed; one that differs or fails is
+    // reported and left out of the timing.
+    const timed: ['floor' | 'spendgraph' | 'peer', () => Promise<unknown>][] = [['floor', scenario.floor]];
     const contenders: ['spendgraph' | 'peer', (() => Promise<unknown>) | undefined][] = [
       ['spendgraph', scenario.spendgraph],
       ['peer', peerStatus === 'running' ? scenario.peer : undefined],
@@ -791,29 +797,35 @@ async function main() {
       try {
         const answer = JSON.stringify(await work());
         if (answer !== expected) throw new Error(`answer differs from the floor: ${answer.slice(0, 300)} vs ${expected.slice(0, 300)}`);
-        const t = await time(work);
-        row[who] = { ...t, ratio: t.median / floorTime.median, ...(await statementsPerRequest(proxy, work)) };
+        timed.push([who, work]);
       } catch (error) {
         row[who] = { error: (error as Error).message.slice(0, 400) };
         log(`  ${who}: ${(error as Error).message.slice(0, 400)}`);
       }
     }
+    const times = await timeSideBySide(timed.map(([, work]) => work));
+    const floorMedian = times[0]!.median;
+    for (const [i, [who, work]] of timed.entries()) {
+      row[who] = { ...times[i]!, ratio: times[i]!.median / floorMedian, ...(await statementsPerRequest(proxy, work)) };
+    }
     results.push(row);
   }
 
-  // Load: each server in turn (the other one idle), then the soak against Spendgraph with the peer stopped.
+  // Load: the servers in turn (the other one idle), then the soak against Spendgraph with the peer stopped.
   const loadRequest = list[0]!.request!;
   const loads = [];
   let soak = null;
   if (existsSync(join(peerDir, 'node_modules', 'autocannon'))) {
     const targets: [string, number, { query: string; variables?: unknown }][] = [['Spendgraph', sgPort, loadRequest]];
     if (peerStatus === 'running') targets.push(['PostGraphile 5', peerPort, list[0]!.peerRequest!]);
-    for (const [server, port, request] of targets) {
-      for (const connections of [1, 8, 32]) {
+    // Each number of connections for both servers in turn, so the two runs being compared are minutes apart at most.
+    for (const connections of [1, 8, 32]) {
+      for (const [server, port, request] of targets) {
         log(`load: ${server}, ${connections} connections for ${LOAD_SECONDS} s`);
         loads.push({ server, scenario: list[0]!.name, ...(await load(port, request, connections, LOAD_SECONDS)) });
       }
     }
+    loads.sort((a, b) => targets.findIndex(([name]) => name === a.server) - targets.findIndex(([name]) => name === b.server) || a.connections - b.connections);
     for (const child of children.slice(1)) child.kill('SIGTERM');
     // The response cache is an option, reported as its own row: the targets are for the server without it.
     log('load: Spendgraph with the response cache (an option), 8 connections');
