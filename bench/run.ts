@@ -49,6 +49,7 @@ const RUNS = positive('runs', scale.runs);
 const WARMUP = positive('warmup', 30);
 const SOAK_SECONDS = positive('soak-seconds', scale.soak);
 const LOAD_SECONDS = positive('load-seconds', scale.load);
+const LOAD_WARMUP_SECONDS = 5;
 const WITH_PEER = !argv.includes('--no-peer');
 const JSON_SUMMARY = argv.includes('--json');
 const SEED = 7;
@@ -818,6 +819,12 @@ async function main() {
   if (existsSync(join(peerDir, 'node_modules', 'autocannon'))) {
     const targets: [string, number, { query: string; variables?: unknown }][] = [['Spendgraph', sgPort, loadRequest]];
     if (peerStatus === 'running') targets.push(['PostGraphile 5', peerPort, list[0]!.peerRequest!]);
+    // Warm-up at 8 connections first: the scenarios sent each server a few hundred requests one at a time, and a
+    // JIT still settling would otherwise count against whichever server is loaded first.
+    for (const [server, port, request] of targets) {
+      log(`load: ${server}, warm-up at 8 connections for ${LOAD_WARMUP_SECONDS} s`);
+      await load(port, request, 8, LOAD_WARMUP_SECONDS);
+    }
     // Each number of connections for both servers in turn, so the two runs being compared are minutes apart at most.
     for (const connections of [1, 8, 32]) {
       for (const [server, port, request] of targets) {
