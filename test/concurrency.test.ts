@@ -106,7 +106,9 @@ describe('processes started together on one PostgreSQL database', () => {
   }, 300_000);
 
   it('two loads of one dataset: one wins whole, the other fails at once saying another process loads it', async () => {
-    const csv = writeRecordsCsv(dir, 'twice', 10_000);
+    // Large enough that the first load is still running when the second process has started: with 10,000 rows a
+    // busy machine once started the second after the first had finished, and both loads succeeded in turn.
+    const csv = writeRecordsCsv(dir, 'twice', 100_000);
     const runs = await Promise.all([
       runScript('ingest', [csv, '--name', 'twice'], served()),
       runScript('ingest', [csv, '--name', 'twice'], served()),
@@ -116,7 +118,7 @@ describe('processes started together on one PostgreSQL database', () => {
     const loser = runs.find((run) => run.code === 1)!;
     expect(loser.stderr).toContain('ingest failed: dataset "twice" is being loaded by another process');
     expect(loser.stderr).not.toMatch(/Unique constraint|\n\s+at /);
-    expect(await recordCount(servers[0]!.port, 'twice')).toBe(10_000);
+    expect(await recordCount(servers[0]!.port, 'twice')).toBe(100_000);
   }, 300_000);
 
   it('two POST /api/2/new of one new name at once answer 201 and 409', async () => {
